@@ -1,0 +1,73 @@
+// podlab up LAB [--variant V]: images on demand, underlay, etcd, nodes, flanneld, dockerd.
+// A second `up` of an unchanged, running lab does nothing; a changed or broken one is rebuilt.
+// Any failure or Ctrl-C removes everything the lab had created.
+import type Docker from 'dockerode';
+import { DindDriver } from '../../drivers/dind/dind-driver.js';
+import type { Step } from '../../drivers/steps.js';
+import { InputError } from '../../errors.js';
+import { imageSpec } from '../../images/catalog.js';
+import { ensureImage } from '../../images/build.js';
+import { loadLab, type Lab } from '../../lab/load.js';
+import { labPlanHash, type DindPlan } from '../../plan/dind-plan.js';
+import { hostEngine } from '../engine.js';
+import { runSteps } from '../progress.js';
+import { printNodes } from './get.js';
+
+export interface UpOptions {
+  variant?: string;
+  /** Run the steps without rendering (benchmarks). */
+  quiet?: boolean;
+}
+
+export async function upCommand(labArg: string, options: UpOptions, signal: AbortSignal): Promise<void> {
+  const lab = loadLab(labArg, { variant: options.variant });
+  if (lab.driver !== 'dind') throw new InputError(`${lab.file}: driver: "${lab.driver}" is not available yet; use driver: dind`);
+  const docker = await hostEngine();
+  const started = Date.now();
+  const plan = await bringUp(docker, lab, signal, options.quiet ? 'quiet' : 'listr');
+  if (!options.quiet) {
+    if (plan) console.log(`lab ${lab.name}${lab.variant ? ` (variant ${lab.variant})` : ''} is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    await printNodes(new DindDriver(docker), lab.name, 'wide');
+  }
+}
+
+/** Brings the lab up; resolves with the plan, or undefined when it was already up as asked. */
+export async function bringUp(docker: Docker, lab: Lab, signal: AbortSignal, render: 'listr' | 'quiet'): Promise<DindPlan | undefined> {
+  const driver = new DindDriver(docker);
+  const current = await driver.current(lab.name);
+  if (current?.complete && current.hash === labPlanHash(lab)) {
+    if (render === 'listr') console.log(`lab ${lab.name} is already up as asked: nothing to do`);
+    return undefined;
+  }
+  if (current) await driver.down(lab.name);
+
+  let plan: DindPlan | undefined;
+  const steps: Step[] = [
+    {
+      title: 'images',
+      concurrent: true,
+      children: () =>
+        ['node', ...(lab.network.overlay === 'flannel' ? ['etcd'] : [])].map((name) => ({
+          title: `podlab/${name}`,
+          run: async ({ note }) => note(`(${await ensureImage(docker, imageSpec(name)!)})`),
+        })),
+    },
+    {
+      title: 'underlay network',
+      run: async ({ note }) => {
+        plan = await driver.prepare(lab);
+        note(`${plan.network.name} ${plan.network.subnet} (internal)`);
+      },
+    },
+    { title: 'lab', children: () => driver.upSteps(plan!) },
+  ];
+  try {
+    if (render === 'listr') await runSteps(steps, signal);
+    else await (await import('../../drivers/steps.js')).runStepsQuietly(steps, signal);
+    return plan;
+  } catch (error) {
+    await driver.settle();
+    await driver.down(lab.name);
+    throw signal.aborted ? (signal.reason ?? error) : error;
+  }
+}

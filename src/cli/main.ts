@@ -1,0 +1,121 @@
+// The podlab command line. Commands are thin; errors become exit codes here and only here
+// (0 ok, 1 assertion failed, 2 bad input, 3 environment, 130 interrupted).
+import { Command, CommanderError, Option } from 'commander';
+import { ExitCode, InterruptedError, PodlabError } from '../errors.js';
+import { doctorCommand } from './commands/doctor.js';
+import { downCommand } from './commands/down.js';
+import { execCommand } from './commands/exec.js';
+import { getCommand } from './commands/get.js';
+import { cacheCleanCommand, imagesBuildCommand } from './commands/images.js';
+import { lsCommand } from './commands/ls.js';
+import { upCommand } from './commands/up.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    // The first Ctrl-C aborts and lets teardown run; a second one gives up on cleanup.
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    process.stderr.write('\ninterrupted: removing what was created (Ctrl-C again to quit at once)\n');
+    abort.abort(new InterruptedError());
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let code: number = ExitCode.ok;
+  const program = buildProgram(abort.signal, (exitCode) => (code = exitCode));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    code = exitCodeFor(error);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return abort.signal.aborted ? ExitCode.interrupted : code;
+}
+
+function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Command {
+  const program = new Command('podlab')
+    .description('real multi-node container-network labs on one machine')
+    .exitOverride()
+    .enablePositionalOptions()
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .showHelpAfterError('(podlab --help lists the commands)');
+
+  program
+    .command('up')
+    .description('create the lab (idempotent: an unchanged running lab is left as it is)')
+    .argument('<lab>', 'lab file, directory holding lab.yaml, or bundled lab name')
+    .option('--variant <name>', 'apply a named variant of the lab')
+    .action((lab: string, options: { variant?: string }) => upCommand(lab, options, signal));
+
+  program
+    .command('down')
+    .description('remove everything the lab created')
+    .argument('[lab]', 'lab name, lab file or bundled lab')
+    .option('--all', 'remove every podlab lab')
+    .action((lab: string | undefined, options: { all?: boolean }) => downCommand(lab, options));
+
+  program
+    .command('ls')
+    .description('running labs: name, variant, driver, nodes, age')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['json']))
+    .action((options: { output?: string }) => lsCommand(options));
+
+  program
+    .command('get')
+    .description('kubectl-like tables of the lab\'s objects')
+    .argument('<lab>', 'lab name, lab file or bundled lab')
+    .argument('<kind>', 'nodes')
+    .option('-o, --output <format>', 'wide | json')
+    .action((lab: string, kind: string, options: { output?: string }) => getCommand(lab, kind, options));
+
+  program
+    .command('exec')
+    .description('run a command in a lab node: podlab exec LAB NODE -- CMD...')
+    .argument('<lab>', 'lab name, lab file or bundled lab')
+    .argument('<target>', 'node name (or node/NAME)')
+    .argument('[command...]', 'the command, after --')
+    .passThroughOptions()
+    .action(async (lab: string, target: string, command: string[]) => setExit(await execCommand(lab, target, command)));
+
+  const images = program.command('images').description('the images labs run');
+  images
+    .command('build')
+    .description('build podlab\'s images (debian:bookworm-slim made with debootstrap when it cannot be pulled)')
+    .argument('[names...]', 'node, etcd, busybox (default: all)')
+    .option('--force', 'rebuild even when the build context is unchanged')
+    .action((names: string[], options: { force?: boolean }) => imagesBuildCommand(names, options));
+
+  program
+    .command('cache')
+    .description('what podlab keeps between labs')
+    .command('clean')
+    .description('remove podlab\'s images and caches (labs are untouched)')
+    .action(() => cacheCleanCommand());
+
+  program
+    .command('doctor')
+    .description('check the Docker engine, kernel features and capabilities labs need')
+    .action(async () => setExit(await doctorCommand()));
+
+  return program;
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return ExitCode.ok;
+    return ExitCode.badInput;
+  }
+  if (error instanceof PodlabError) {
+    if (!(error instanceof InterruptedError)) console.error(`podlab: ${error.message}`);
+    return error.exitCode;
+  }
+  // An engine API error: its message says what the engine refused; the stack would not help.
+  const engineError = typeof error === 'object' && error !== null && 'statusCode' in error;
+  const text = error instanceof Error ? (engineError ? error.message : (error.stack ?? error.message)) : String(error);
+  console.error(`podlab: ${engineError ? 'Docker engine: ' : ''}${text}`);
+  return ExitCode.environment;
+}

@@ -1,0 +1,53 @@
+// Container specs for the lab's etcd and nodes. A node has its own network stack, dockerd and
+// iptables; it cannot be --privileged here (the kernel's bounding set lacks CAP_SYS_RESOURCE),
+// so it gets every other capability with the confinements lifted instead.
+import type Docker from 'dockerode';
+import { ETCD_IMAGE, NODE_IMAGE, type DindPlan, type NodePlan } from '../../plan/dind-plan.js';
+
+export function etcdContainerSpec(plan: DindPlan, etcd: NonNullable<DindPlan['etcd']>): Docker.ContainerCreateOptions {
+  return {
+    name: etcd.container,
+    Image: ETCD_IMAGE,
+    Cmd: etcd.args,
+    Labels: etcd.labels,
+    HostConfig: {
+      NetworkMode: plan.network.name,
+      // The lab's state lives as long as the lab: keep etcd's data in memory.
+      Tmpfs: { '/var/lib/etcd': 'rw' },
+    },
+    NetworkingConfig: { EndpointsConfig: { [plan.network.name]: { IPAMConfig: { IPv4Address: etcd.ip } } } },
+  };
+}
+
+export function nodeContainerSpec(plan: DindPlan, node: NodePlan): Docker.ContainerCreateOptions {
+  return {
+    name: node.container,
+    Hostname: node.name,
+    Image: NODE_IMAGE,
+    Labels: node.labels,
+    HostConfig: {
+      NetworkMode: plan.network.name,
+      CapAdd: ['ALL'],
+      CapDrop: ['SYS_RESOURCE'],
+      SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+      // What `--security-opt systempaths=unconfined` means to the CLI: no masked or read-only /proc paths.
+      MaskedPaths: [],
+      ReadonlyPaths: [],
+      Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
+      // A private cgroup namespace: the node's init mounts fresh cgroup hierarchies rooted at
+      // its own cgroup, so its dockerd's containers nest beneath it.
+      ...({ CgroupnsMode: 'private' } as Docker.HostConfig),
+      Init: true,
+      Mounts: [
+        {
+          Type: 'volume',
+          Source: node.volume,
+          Target: '/var/lib/docker',
+          // Created with the lab's labels so that down finds it.
+          VolumeOptions: { Labels: node.labels } as Docker.MountSettings['VolumeOptions'],
+        },
+      ],
+    },
+    NetworkingConfig: { EndpointsConfig: { [plan.network.name]: { IPAMConfig: { IPv4Address: node.ip } } } },
+  };
+}

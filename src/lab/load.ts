@@ -1,0 +1,115 @@
+// Lab file → validated Lab: YAML with positions, schema, variant overlay, cross-field checks.
+// Every problem is reported with file, line and field (exit 2) before anything is created.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { z } from 'zod';
+import { LabFileError, type LabIssue } from '../errors.js';
+import { checkLab } from './checks.js';
+import { deepMerge, isPlainObject } from './merge.js';
+import { resolveLabFile } from './resolve.js';
+import { labSchema, VARIANT_KEYS, type LabDocument } from './schema.js';
+import { YamlSource, type FieldPath } from './yaml-source.js';
+
+export interface Lab extends Omit<LabDocument, 'variants'> {
+  file: string;
+  dir: string;
+  /** The variant applied, if any. */
+  variant?: string;
+  variantNames: string[];
+}
+
+export function loadLab(arg: string, options: { variant?: string; cwd?: string } = {}): Lab {
+  const file = resolveLabFile(arg, options.cwd);
+  return parseLab(file, readFileSync(file, 'utf8'), options.variant);
+}
+
+/** Pure core of loadLab: the text of a lab file, its path (for messages and relative paths). */
+export function parseLab(file: string, text: string, variant?: string): Lab {
+  const source = YamlSource.parse(file, text);
+  if (!isPlainObject(source.value)) {
+    throw new LabFileError([source.issue([], 'expected a mapping with name, nodes, network, ...')]);
+  }
+  const raw = source.value;
+  const base = validate(source, raw, (path) => path);
+
+  const variants = base.variants;
+  const issues: LabIssue[] = [];
+  const labs = new Map<string, LabDocument>();
+  for (const [name, overlay] of Object.entries(variants)) {
+    const unknown = Object.keys(overlay).filter((key) => !(VARIANT_KEYS as readonly string[]).includes(key));
+    for (const key of unknown) {
+      issues.push(source.issue(['variants', name, key], `unknown field; a variant may set ${VARIANT_KEYS.join(', ')}`, true));
+    }
+    if (unknown.length > 0) continue;
+    const merged = deepMerge(withoutVariants(raw), overlay);
+    // A problem in the merged lab is blamed on the variant when the variant wrote that field.
+    const blame = (path: FieldPath) => (source.has(['variants', name, ...path]) ? ['variants', name, ...path] : path);
+    try {
+      labs.set(name, validate(source, merged, blame));
+    } catch (error) {
+      if (error instanceof LabFileError) issues.push(...error.issues);
+      else throw error;
+    }
+  }
+  if (issues.length > 0) throw new LabFileError(issues);
+
+  if (variant !== undefined && !labs.has(variant)) {
+    const known = Object.keys(variants);
+    throw new LabFileError([
+      source.issue(
+        known.length > 0 ? ['variants'] : [],
+        `no variant "${variant}"; ${known.length > 0 ? `this lab has: ${known.join(', ')}` : 'this lab has no variants'}`,
+      ),
+    ]);
+  }
+  const chosen = variant === undefined ? base : labs.get(variant)!;
+  const { variants: _ignored, ...lab } = chosen;
+  checkManifests(source, lab, variant);
+  return { ...lab, file, dir: dirname(file), variant, variantNames: Object.keys(variants) };
+}
+
+function withoutVariants(raw: Record<string, unknown>): Record<string, unknown> {
+  const { variants: _ignored, ...rest } = raw;
+  return rest;
+}
+
+function validate(source: YamlSource, value: unknown, blame: (path: FieldPath) => FieldPath): LabDocument {
+  const result = labSchema.safeParse(value);
+  const issues: LabIssue[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) issues.push(...locateZodIssue(source, issue, blame));
+  } else {
+    for (const problem of checkLab(result.data)) issues.push(source.issue(blame(problem.path), problem.message));
+  }
+  if (issues.length > 0) throw new LabFileError(issues);
+  return (result as { data: LabDocument }).data;
+}
+
+function locateZodIssue(source: YamlSource, issue: z.core.$ZodIssue, blame: (path: FieldPath) => FieldPath): LabIssue[] {
+  const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => source.issue(blame([...path, key]), 'unknown field', true));
+  }
+  return [source.issue(blame(path), describe(issue))];
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    const missing = /received undefined/.test(issue.message);
+    return missing ? `required (expected ${issue.expected})` : issue.message.replace(/^Invalid input: /, '');
+  }
+  if (issue.code === 'invalid_value') return issue.message.replace(/^Invalid option: /, '');
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+function checkManifests(source: YamlSource, lab: Omit<LabDocument, 'variants'>, variant?: string): void {
+  const issues: LabIssue[] = [];
+  lab.manifests.forEach((manifest, index) => {
+    const path = resolve(dirname(source.file), manifest);
+    if (!existsSync(path)) {
+      const field = variant && source.has(['variants', variant, 'manifests']) ? ['variants', variant, 'manifests', index] : ['manifests', index];
+      issues.push(source.issue(field, `no such file: ${path}`));
+    }
+  });
+  if (issues.length > 0) throw new LabFileError(issues);
+}

@@ -1,0 +1,76 @@
+// The lab file of SPEC §2 as a zod schema: shape, types and defaults. Checks that need more
+// than one field (CIDR overlaps, duplicate names) live in checks.ts.
+import { z } from 'zod';
+import { parseCidr } from '../net/cidr.js';
+import { defaultFlannelConfig, DEFAULT_FLANNEL_PREFIX, FLANNEL_BACKENDS } from '../net/flannel.js';
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const NODE_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
+
+const cidr = z.string().refine((text) => parseCidr(text) !== undefined, {
+  message: 'expected an IPv4 CIDR with host bits zero, like 10.1.0.0/16',
+});
+
+const labelMap = z.record(z.string(), z.string());
+
+const nodeObject = z.strictObject({
+  name: z.string().regex(NODE_NAME, 'expected a node name: lower-case letters, digits and "-", at most 32'),
+  labels: labelMap.default(() => ({})),
+});
+
+// A node is written either as its name or as {name, labels}.
+const node = z.preprocess((value) => (typeof value === 'string' ? { name: value } : value), nodeObject);
+
+const backend = z.looseObject({
+  Type: z.enum(FLANNEL_BACKENDS, { error: `expected one of ${FLANNEL_BACKENDS.join(', ')}` }),
+});
+
+// Written verbatim to etcd, so keys flannel knows and podlab does not are let through.
+const flannelConfig = z.looseObject({
+  Network: cidr,
+  SubnetLen: z.number().int().min(8).max(30).optional(),
+  SubnetMin: z.string().optional(),
+  SubnetMax: z.string().optional(),
+  Backend: backend.default(() => ({ Type: 'vxlan' as const })),
+});
+
+const flannel = z.strictObject({
+  prefix: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$/, 'expected an etcd key prefix like /coreos.com/network')
+    .default(DEFAULT_FLANNEL_PREFIX),
+  config: flannelConfig.default(defaultFlannelConfig),
+  /** Extra flanneld flags, e.g. --iptables-forward-rules=false for flannel before v0.10. */
+  args: z.array(z.string().regex(/^--[a-z0-9-]+(=.*)?$/, 'expected a flag like --name=value')).default(() => []),
+});
+
+const network = z.strictObject({
+  underlay: cidr.optional(),
+  /** The underlay's MTU; flannel's devices take their overhead from it. */
+  mtu: z.number().int().min(1280).max(9000).default(1500),
+  overlay: z.enum(['flannel', 'none']).default('flannel'),
+  flannel: flannel.default(() => ({ prefix: DEFAULT_FLANNEL_PREFIX, config: defaultFlannelConfig(), args: [] })),
+  forwardPolicy: z.enum(['ACCEPT', 'DROP']).optional(),
+  serviceCIDR: cidr.default('10.254.0.0/16'),
+  dns: z.boolean().default(true),
+});
+
+export const labSchema = z.strictObject({
+  name: z.string().regex(NAME, 'expected 1-40 characters of a-z, 0-9 and "-", starting with a letter or digit'),
+  description: z.string().optional(),
+  driver: z.enum(['dind', 'kind']).default('dind'),
+  nodes: z.array(node).min(1, 'expected at least one node'),
+  network: network.default(() => network.parse({})),
+  images: z.record(z.string(), z.string()).default(() => ({})),
+  manifests: z.array(z.string()).default(() => []),
+  // Checked in detail by the assertion model; the lab schema only takes the list.
+  assertions: z.array(z.record(z.string(), z.unknown())).default(() => []),
+  variants: z.record(z.string().regex(NAME, 'expected a variant name of a-z, 0-9 and "-"'), z.record(z.string(), z.unknown())).default(() => ({})),
+});
+
+export type LabDocument = z.infer<typeof labSchema>;
+export type LabNode = LabDocument['nodes'][number];
+export type LabNetwork = LabDocument['network'];
+
+/** Top-level keys a variant may override: everything but the lab's identity and variants. */
+export const VARIANT_KEYS = ['description', 'driver', 'nodes', 'network', 'images', 'manifests', 'assertions'] as const;
