@@ -7,6 +7,8 @@ import type { LabDocument } from './schema.js';
 
 export interface Problem {
   path: FieldPath;
+  /** Other fields just as much to blame (a CIDR overlap has two). */
+  alsoPaths?: FieldPath[];
   message: string;
 }
 
@@ -40,6 +42,7 @@ export function checkLab(lab: LabDocument): Problem[] {
       if (ca && cb && overlaps(ca, cb)) {
         problems.push({
           path: b.path,
+          alsoPaths: [a.path],
           message: `${b.what} ${formatCidr(cb)} overlaps the ${a.what} ${formatCidr(ca)}; they must be disjoint`,
         });
       }

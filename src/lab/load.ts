@@ -41,7 +41,9 @@ export function parseLab(file: string, text: string, variant?: string): Lab {
       issues.push(source.issue(['variants', name, key], `unknown field; a variant may set ${VARIANT_KEYS.join(', ')}`, true));
     }
     if (unknown.length > 0) continue;
-    const merged = deepMerge(withoutVariants(raw), overlay);
+    // Over the validated base, so defaults the base relies on (flannel's Network, say) are
+    // there for a variant that changes only part of them.
+    const merged = deepMerge(withoutVariants(base), overlay);
     // A problem in the merged lab is blamed on the variant when the variant wrote that field.
     const blame = (path: FieldPath) => (source.has(['variants', name, ...path]) ? ['variants', name, ...path] : path);
     try {
@@ -68,8 +70,8 @@ export function parseLab(file: string, text: string, variant?: string): Lab {
   return { ...lab, file, dir: dirname(file), variant, variantNames: Object.keys(variants) };
 }
 
-function withoutVariants(raw: Record<string, unknown>): Record<string, unknown> {
-  const { variants: _ignored, ...rest } = raw;
+function withoutVariants(lab: LabDocument): Omit<LabDocument, 'variants'> {
+  const { variants: _ignored, ...rest } = lab;
   return rest;
 }
 
@@ -79,7 +81,11 @@ function validate(source: YamlSource, value: unknown, blame: (path: FieldPath) =
   if (!result.success) {
     for (const issue of result.error.issues) issues.push(...locateZodIssue(source, issue, blame));
   } else {
-    for (const problem of checkLab(result.data)) issues.push(source.issue(blame(problem.path), problem.message));
+    for (const problem of checkLab(result.data)) {
+      // Blame the first of the problem's fields that the file actually writes.
+      const paths = [problem.path, ...(problem.alsoPaths ?? [])].map(blame);
+      issues.push(source.issue(paths.find((path) => source.has(path)) ?? paths[0]!, problem.message));
+    }
   }
   if (issues.length > 0) throw new LabFileError(issues);
   return (result as { data: LabDocument }).data;

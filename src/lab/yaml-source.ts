@@ -21,7 +21,7 @@ export class YamlSource {
   /** Parses one YAML document; a syntax error becomes a LabFileError at its line. */
   static parse(file: string, text: string): YamlSource {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     const problems = [...doc.errors];
     if (problems.length > 0) {
       throw new LabFileError(
@@ -30,7 +30,7 @@ export class YamlSource {
           line: problem.linePos?.[0]?.line,
           column: problem.linePos?.[0]?.col,
           field: '',
-          message: `YAML syntax: ${problem.message.split('\n')[0]}`,
+          message: `YAML syntax: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
         })),
       );
     }

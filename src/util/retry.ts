@@ -45,6 +45,13 @@ export class RetryTimeout extends Error {
   }
 }
 
+/** Thrown by an attempt that knows waiting longer cannot help (the process it waits for died). */
+export class GiveUp extends Error {
+  constructor(readonly reason: Error) {
+    super(reason.message, { cause: reason });
+  }
+}
+
 /**
  * Calls `attempt` until it returns a value other than `undefined`, then returns that value.
  * A thrown error counts as "not yet" and is kept for the timeout message.
@@ -67,6 +74,7 @@ export async function retryUntil<T>(
       if (value !== undefined) return value;
       lastError = undefined;
     } catch (error) {
+      if (error instanceof GiveUp) throw error.reason;
       lastError = error;
     }
     if (clock.now() - start >= options.timeoutMs) {

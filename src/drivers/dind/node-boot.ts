@@ -6,7 +6,7 @@ import { execIn, execOk } from '../../docker/exec.js';
 import { EnvironmentError, tail } from '../../errors.js';
 import { dockerOptsFromSubnetEnv, parseSubnetEnv, type SubnetEnv } from '../../net/flannel.js';
 import type { DindPlan, NodePlan } from '../../plan/dind-plan.js';
-import { retryUntil, RetryTimeout } from '../../util/retry.js';
+import { GiveUp, retryUntil, RetryTimeout } from '../../util/retry.js';
 import { nodeDockerHosts, nodeEngine } from './node-engine.js';
 
 const FLANNEL_TIMEOUT_MS = 30_000;
@@ -21,7 +21,7 @@ export async function startFlanneld(docker: Docker, node: NodePlan, signal: Abor
         const result = await execIn(docker, node.container, ['cat', '/run/flannel/subnet.env'], { signal });
         if (result.exitCode === 0) return parseSubnetEnv(result.stdout);
         const alive = await execIn(docker, node.container, ['pidof', 'flanneld'], { signal });
-        if (alive.exitCode !== 0) throw new EnvironmentError(`${node.name}: flanneld exited`);
+        if (alive.exitCode !== 0) throw new GiveUp(new EnvironmentError(`${node.name}: flanneld exited before writing subnet.env`));
         return undefined;
       },
       { timeoutMs: FLANNEL_TIMEOUT_MS, signal },
