@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { execIn } from '../../src/docker/exec.js';
+import { labRules } from '../../src/drivers/dind/host-bridge-rule.js';
 import { loadImageIntoNodes } from '../../src/drivers/dind/node-images.js';
 import { nodeEngine } from '../../src/drivers/dind/node-engine.js';
 
@@ -28,8 +29,12 @@ export async function podlabOk(...args: string[]): Promise<CliResult> {
   return result;
 }
 
-/** Every container, network and volume carrying the lab's label (or any lab's, without a name). */
+/**
+ * Every container, network and volume carrying the lab's label (or any lab's, without a name),
+ * and the host firewall rule podlab adds for the lab's bridge.
+ */
 export async function labResources(lab?: string): Promise<string[]> {
+  const rules = labRules((await execa('iptables', ['-w', '-S', 'DOCKER-USER'], { reject: false })).stdout, lab);
   const filters = JSON.stringify({ label: [lab ? `podlab.lab=${lab}` : 'podlab.lab'] });
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
@@ -40,6 +45,7 @@ export async function labResources(lab?: string): Promise<string[]> {
     ...containers.map((c) => `container ${c.Names[0]}`),
     ...networks.map((n) => `network ${n.Name}`),
     ...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`),
+    ...rules.map((rule) => `iptables DOCKER-USER ${rule.join(' ')}`),
   ];
 }
 

@@ -20,7 +20,7 @@ export async function startFlanneld(docker: Docker, node: NodePlan, signal: Abor
       async () => {
         const result = await execIn(docker, node.container, ['cat', '/run/flannel/subnet.env'], { signal });
         if (result.exitCode === 0) return parseSubnetEnv(result.stdout);
-        const alive = await execIn(docker, node.container, ['pidof', 'flanneld'], { signal });
+        const alive = await execIn(docker, node.container, ['podlab-node', 'running', 'flanneld'], { signal });
         if (alive.exitCode !== 0) throw new GiveUp(new EnvironmentError(`${node.name}: flanneld exited before writing subnet.env`));
         return undefined;
       },

@@ -2,6 +2,7 @@
 import type Docker from 'dockerode';
 import { Label, labFilter } from '../../labels.js';
 import type { RemoveReport } from '../driver.js';
+import { removeBridgeRules } from './host-bridge-rule.js';
 
 export async function removeLab(docker: Docker, lab: string): Promise<RemoveReport> {
   const filters = JSON.stringify(labFilter(lab));
@@ -17,7 +18,10 @@ export async function removeLab(docker: Docker, lab: string): Promise<RemoveRepo
   const networks = await docker.listNetworks({ filters });
   await Promise.all(networks.map((info) => docker.getNetwork(info.Id).remove().catch(ignoreMissing)));
   const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
-  await Promise.all(volumes.map((info) => docker.getVolume(info.Name).remove().catch(ignoreMissing)));
+  await Promise.all([
+    ...volumes.map((info) => docker.getVolume(info.Name).remove().catch(ignoreMissing)),
+    removeBridgeRules(lab),
+  ]);
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }
 

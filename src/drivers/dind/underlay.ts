@@ -5,6 +5,8 @@ import { EnvironmentError } from '../../errors.js';
 import type { Lab } from '../../lab/load.js';
 import { parseCidr, pickFreeSubnet, type Cidr } from '../../net/cidr.js';
 import type { DindPlan } from '../../plan/dind-plan.js';
+import { Label } from '../../labels.js';
+import { allowBridgedTraffic } from './host-bridge-rule.js';
 
 /** Where automatic underlays come from (the SPEC's example lab uses 172.31.0.0/24). */
 export const UNDERLAY_POOL = parseCidr('172.31.0.0/16')!;
@@ -28,8 +30,9 @@ export function chooseUnderlay(lab: Lab, inUse: Cidr[]): Cidr {
 }
 
 export async function createUnderlay(docker: Docker, network: DindPlan['network']): Promise<void> {
+  let created: Docker.Network;
   try {
-    await docker.createNetwork({
+    created = await docker.createNetwork({
       Name: network.name,
       Driver: 'bridge',
       Internal: true,
@@ -43,5 +46,9 @@ export async function createUnderlay(docker: Docker, network: DindPlan['network'
       cause: error,
       output: (error as Error).message,
     });
+  }
+  const bridge = `br-${created.id.slice(0, 12)}`;
+  if (!(await allowBridgedTraffic(bridge, network.labels[Label.lab]!))) {
+    process.emitWarning(`could not add the DOCKER-USER rule for ${bridge}: pod traffic routed across the underlay (host-gw) may be dropped by the host`);
   }
 }
