@@ -7,6 +7,8 @@ export const Label = {
   role: 'podlab.role',
   /** The lab node a container is (role=node). */
   node: 'podlab.node',
+  /** The node's position in the lab file, so listings keep the lab's order. */
+  nodeIndex: 'podlab.node-index',
   variant: 'podlab.variant',
   driver: 'podlab.driver',
   /** The lab file the lab was brought up from, for `ls` and re-running. */

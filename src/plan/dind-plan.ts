@@ -75,7 +75,14 @@ export function planDind(lab: Lab, underlay: Cidr): DindPlan {
     container: labResourceName(lab.name, node.name),
     ip: nodeAddress(underlay, index),
     volume: labResourceName(lab.name, `${node.name}-docker`),
-    labels: { ...common, [Label.role]: 'node', [Label.node]: node.name, [Label.planHash]: hash, [Label.labFile]: lab.file },
+    labels: {
+      ...common,
+      [Label.role]: 'node',
+      [Label.node]: node.name,
+      [Label.nodeIndex]: String(index),
+      [Label.planHash]: hash,
+      [Label.labFile]: lab.file,
+    },
     nodeLabels: node.labels,
     flanneldArgs: flannelOn
       ? flanneldArgs({

@@ -61,6 +61,19 @@ describe('lab lifecycle', () => {
     expect((await labResources()).sort()).toEqual(before);
   });
 
+  it('doctor finds everything a lab needs on this machine', async () => {
+    const result = await podlab('doctor');
+    expect(result.stdout).toContain('ok    node: vxlan device');
+    expect(result.stdout).toContain('this machine can run podlab labs');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('never rebuilds an image whose build context is unchanged', async () => {
+    const result = await podlabOk('images', 'build', 'etcd', 'busybox');
+    expect(result.stdout).toMatch(/podlab\/etcd: up to date/);
+    expect(result.stdout).toMatch(/podlab\/busybox: up to date/);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await podlab('up')).exitCode).toBe(2);
     expect((await podlab('frobnicate')).exitCode).toBe(2);

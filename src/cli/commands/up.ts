@@ -3,7 +3,7 @@
 // Any failure or Ctrl-C removes everything the lab had created.
 import type Docker from 'dockerode';
 import { DindDriver } from '../../drivers/dind/dind-driver.js';
-import type { Step } from '../../drivers/steps.js';
+import { runStepsQuietly, type Step } from '../../drivers/steps.js';
 import { InputError } from '../../errors.js';
 import { imageSpec } from '../../images/catalog.js';
 import { ensureImage } from '../../images/build.js';
@@ -39,7 +39,10 @@ export async function bringUp(docker: Docker, lab: Lab, signal: AbortSignal, ren
     if (render === 'listr') console.log(`lab ${lab.name} is already up as asked: nothing to do`);
     return undefined;
   }
-  if (current) await driver.down(lab.name);
+  if (current) {
+    if (render === 'listr') console.log(`lab ${lab.name} is up but ${current.complete ? 'was made from another lab file or variant' : 'incomplete'}: recreating it`);
+    await driver.down(lab.name);
+  }
 
   let plan: DindPlan | undefined;
   const steps: Step[] = [
@@ -63,7 +66,7 @@ export async function bringUp(docker: Docker, lab: Lab, signal: AbortSignal, ren
   ];
   try {
     if (render === 'listr') await runSteps(steps, signal);
-    else await (await import('../../drivers/steps.js')).runStepsQuietly(steps, signal);
+    else await runStepsQuietly(steps, signal);
     return plan;
   } catch (error) {
     await driver.settle();

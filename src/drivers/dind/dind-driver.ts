@@ -159,6 +159,6 @@ export class DindDriver implements LabDriver {
   private async nodeContainers(lab: string): Promise<Docker.ContainerInfo[]> {
     const filters = JSON.stringify({ label: [...labFilter(lab).label, `${Label.role}=node`] });
     const containers = await this.docker.listContainers({ all: true, filters });
-    return containers.sort((a, b) => (a.Labels[Label.node] ?? '').localeCompare(b.Labels[Label.node] ?? '', undefined, { numeric: true }));
+    return containers.sort((a, b) => Number(a.Labels[Label.nodeIndex]) - Number(b.Labels[Label.nodeIndex]));
   }
 }
