@@ -17,6 +17,17 @@ export const IMAGES: readonly ImageSpec[] = [
   { name: 'node', tag: 'podlab/node', dir: join(IMAGES_DIR, 'node'), prepare: 'flanneld' },
   { name: 'etcd', tag: 'podlab/etcd', dir: join(IMAGES_DIR, 'etcd') },
   { name: 'busybox', tag: 'podlab/busybox', dir: join(IMAGES_DIR, 'busybox') },
+  // Stand-ins for the images the book's examples pull, and the lab's own services.
+  { name: 'pause', tag: 'podlab/pause', dir: join(IMAGES_DIR, 'pause') },
+  { name: 'mysql', tag: 'podlab/mysql', dir: join(IMAGES_DIR, 'mysql') },
+  { name: 'tomcat-app', tag: 'podlab/tomcat-app', dir: join(IMAGES_DIR, 'tomcat-app') },
+  { name: 'redis-master', tag: 'podlab/redis-master', dir: join(IMAGES_DIR, 'redis-master') },
+  { name: 'guestbook-redis-slave', tag: 'podlab/guestbook-redis-slave', dir: join(IMAGES_DIR, 'guestbook-redis-slave') },
+  { name: 'guestbook-php-frontend', tag: 'podlab/guestbook-php-frontend', dir: join(IMAGES_DIR, 'guestbook-php-frontend') },
+  { name: 'nginx', tag: 'podlab/nginx', dir: join(IMAGES_DIR, 'nginx') },
+  { name: 'probe', tag: 'podlab/probe', dir: join(IMAGES_DIR, 'probe') },
+  { name: 'dns', tag: 'podlab/dns', dir: join(IMAGES_DIR, 'dns') },
+  { name: 'registry', tag: 'podlab/registry', dir: join(IMAGES_DIR, 'registry') },
 ];
 
 export function imageSpec(name: string): ImageSpec | undefined {

@@ -2,13 +2,13 @@
 // Every problem is reported with file, line and field (exit 2) before anything is created.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { z } from 'zod';
 import { LabFileError, type LabIssue } from '../errors.js';
 import { checkLab } from './checks.js';
 import { deepMerge, isPlainObject } from './merge.js';
 import { resolveLabFile } from './resolve.js';
 import { labSchema, VARIANT_KEYS, type LabDocument } from './schema.js';
 import { YamlSource, type FieldPath } from './yaml-source.js';
+import { locateZodIssue } from './zod-issues.js';
 
 export interface Lab extends Omit<LabDocument, 'variants'> {
   file: string;
@@ -89,23 +89,6 @@ function validate(source: YamlSource, value: unknown, blame: (path: FieldPath) =
   }
   if (issues.length > 0) throw new LabFileError(issues);
   return (result as { data: LabDocument }).data;
-}
-
-function locateZodIssue(source: YamlSource, issue: z.core.$ZodIssue, blame: (path: FieldPath) => FieldPath): LabIssue[] {
-  const path = issue.path.filter((segment): segment is string | number => typeof segment !== 'symbol');
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => source.issue(blame([...path, key]), 'unknown field', true));
-  }
-  return [source.issue(blame(path), describe(issue))];
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type') {
-    const missing = /received undefined/.test(issue.message);
-    return missing ? `required (expected ${issue.expected})` : issue.message.replace(/^Invalid input: /, '');
-  }
-  if (issue.code === 'invalid_value') return issue.message.replace(/^Invalid option: /, '');
-  return issue.message.replace(/^Invalid input: /, '');
 }
 
 function checkManifests(source: YamlSource, lab: Omit<LabDocument, 'variants'>, variant?: string): void {

@@ -1,6 +1,6 @@
 // A YAML file parsed with positions kept, so that any problem found later (schema, cross-field
 // checks, variants) can be reported as file:line:column and a dotted field path.
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, type Document, type Node, type YAMLError } from 'yaml';
 import { LabFileError, type LabIssue } from '../errors.js';
 
 export type FieldPath = ReadonlyArray<string | number>;
@@ -22,19 +22,19 @@ export class YamlSource {
   static parse(file: string, text: string): YamlSource {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-    const problems = [...doc.errors];
-    if (problems.length > 0) {
-      throw new LabFileError(
-        problems.map((problem) => ({
-          file,
-          line: problem.linePos?.[0]?.line,
-          column: problem.linePos?.[0]?.col,
-          field: '',
-          message: `YAML syntax: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
-        })),
-      );
-    }
+    if (doc.errors.length > 0) throw syntaxError(file, doc.errors);
     return new YamlSource(file, doc, lines);
+  }
+
+  /** Parses every document of a multi-document file (Kubernetes manifests); empty ones are skipped. */
+  static parseAll(file: string, text: string): YamlSource[] {
+    const lines = new LineCounter();
+    const parsed = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+    // An empty stream comes back as a bare object carrying only errors.
+    const docs: Document[] = Array.isArray(parsed) ? parsed : [];
+    const problems = Array.isArray(parsed) ? docs.flatMap((doc) => doc.errors) : (parsed as { errors: YAMLError[] }).errors;
+    if (problems.length > 0) throw syntaxError(file, problems);
+    return docs.filter((doc) => doc.contents !== null).map((doc) => new YamlSource(file, doc, lines));
   }
 
   /** True when the path names a node that is present in the file. */
@@ -75,6 +75,18 @@ export class YamlSource {
     }
     return { node: node ?? undefined, keyNode, found: true };
   }
+}
+
+function syntaxError(file: string, problems: YAMLError[]): LabFileError {
+  return new LabFileError(
+    problems.map((problem) => ({
+      file,
+      line: problem.linePos?.[0]?.line,
+      column: problem.linePos?.[0]?.col,
+      field: '',
+      message: `YAML syntax: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+    })),
+  );
 }
 
 export function formatPath(path: FieldPath): string {
