@@ -34,7 +34,7 @@ export interface RemoveReport {
 
 export interface LabDriver {
   /** Plans the lab and creates its underlay (picking a free subnet if the lab names none). */
-  prepare(lab: Lab): Promise<DindPlan>;
+  prepare(lab: Lab, hash: string): Promise<DindPlan>;
   /**
    * The steps that bring the planned lab up. They only create; on failure or abort the
    * caller waits for `settle()` and then calls `down`.

@@ -50,20 +50,22 @@ export function labResourceName(lab: string, part?: string): string {
   return part ? `podlab-${lab}-${part}` : `podlab-${lab}`;
 }
 
-/** Hash of what the lab asks for; `up` of an unchanged, complete lab does nothing. */
-export function labPlanHash(lab: Lab): string {
-  const essence = { name: lab.name, variant: lab.variant ?? '', driver: lab.driver, nodes: lab.nodes, network: lab.network };
+/**
+ * Hash of what the lab asks for, its manifests' text included; `up` of an unchanged, complete
+ * lab does nothing.
+ */
+export function labPlanHash(lab: Lab, manifestsText = ''): string {
+  const essence = { name: lab.name, variant: lab.variant ?? '', driver: lab.driver, nodes: lab.nodes, network: lab.network, images: lab.images, manifestsText };
   return createHash('sha256').update(JSON.stringify(essence)).digest('hex').slice(0, 16);
 }
 
-export function planDind(lab: Lab, underlay: Cidr): DindPlan {
+export function planDind(lab: Lab, underlay: Cidr, hash = labPlanHash(lab)): DindPlan {
   const common = {
     [Label.lab]: lab.name,
     [Label.driver]: 'dind',
     [Label.variant]: lab.variant ?? '',
     [Label.overlay]: lab.network.overlay,
   };
-  const hash = labPlanHash(lab);
   const flannelOn = lab.network.overlay === 'flannel';
   const etcdIp = etcdAddress(underlay);
   const endpoint = `http://${etcdIp}:${ETCD_PORT}`;

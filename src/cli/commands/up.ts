@@ -7,8 +7,9 @@ import { runStepsQuietly, type Step } from '../../drivers/steps.js';
 import { InputError } from '../../errors.js';
 import { imageSpec } from '../../images/catalog.js';
 import { ensureImage } from '../../images/build.js';
-import { loadLab, type Lab } from '../../lab/load.js';
-import { labPlanHash, type DindPlan } from '../../plan/dind-plan.js';
+import { applySteps } from '../../drivers/dind/cluster-apply.js';
+import type { DindPlan } from '../../plan/dind-plan.js';
+import { loadLabInput, type LabInput } from '../../plan/lab-input.js';
 import { hostEngine } from '../engine.js';
 import { runSteps } from '../progress.js';
 import { printNodes } from './get.js';
@@ -20,11 +21,12 @@ export interface UpOptions {
 }
 
 export async function upCommand(labArg: string, options: UpOptions, signal: AbortSignal): Promise<void> {
-  const lab = loadLab(labArg, { variant: options.variant });
+  const input = loadLabInput(labArg, options.variant);
+  const { lab } = input;
   if (lab.driver !== 'dind') throw new InputError(`${lab.file}: driver: "${lab.driver}" is not available yet; use driver: dind`);
   const docker = await hostEngine();
   const started = Date.now();
-  const plan = await bringUp(docker, lab, signal, options.quiet ? 'quiet' : 'listr');
+  const plan = await bringUp(docker, input, signal, options.quiet ? 'quiet' : 'listr');
   if (!options.quiet) {
     if (plan) console.log(`lab ${lab.name}${lab.variant ? ` (variant ${lab.variant})` : ''} is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
     await printNodes(new DindDriver(docker), lab.name, 'wide');
@@ -32,10 +34,11 @@ export async function upCommand(labArg: string, options: UpOptions, signal: Abor
 }
 
 /** Brings the lab up; resolves with the plan, or undefined when it was already up as asked. */
-export async function bringUp(docker: Docker, lab: Lab, signal: AbortSignal, render: 'listr' | 'quiet'): Promise<DindPlan | undefined> {
+export async function bringUp(docker: Docker, input: LabInput, signal: AbortSignal, render: 'listr' | 'quiet'): Promise<DindPlan | undefined> {
+  const { lab, cluster } = input;
   const driver = new DindDriver(docker);
   const current = await driver.current(lab.name);
-  if (current?.complete && current.hash === labPlanHash(lab)) {
+  if (current?.complete && current.hash === input.hash) {
     if (render === 'listr') console.log(`lab ${lab.name} is already up as asked: nothing to do`);
     return undefined;
   }
@@ -58,11 +61,14 @@ export async function bringUp(docker: Docker, lab: Lab, signal: AbortSignal, ren
     {
       title: 'underlay network',
       run: async ({ note }) => {
-        plan = await driver.prepare(lab);
+        plan = await driver.prepare(lab, input.hash);
         note(`${plan.network.name} ${plan.network.subnet} (internal)`);
       },
     },
     { title: 'lab', children: () => driver.upSteps(plan!) },
+    ...(cluster
+      ? [{ title: 'manifests', children: () => applySteps(docker, plan!, cluster, input.clusterCIDR, (promise) => driver.track(promise)) }]
+      : []),
   ];
   try {
     if (render === 'listr') await runSteps(steps, signal);

@@ -47,10 +47,10 @@ export class DindDriver implements LabDriver {
     ];
   }
 
-  async prepare(lab: Lab): Promise<DindPlan> {
+  async prepare(lab: Lab, hash: string): Promise<DindPlan> {
     const conflicts: Cidr[] = [];
     for (let attempt = 1; ; attempt++) {
-      const plan = planDind(lab, chooseUnderlay(lab, [...(await subnetsInUse(this.docker)), ...conflicts]));
+      const plan = planDind(lab, chooseUnderlay(lab, [...(await subnetsInUse(this.docker)), ...conflicts]), hash);
       try {
         await this.tracker.track(createUnderlay(this.docker, plan.network));
         return plan;
@@ -61,6 +61,11 @@ export class DindDriver implements LabDriver {
         conflicts.push(parseCidr(plan.network.subnet)!);
       }
     }
+  }
+
+  /** Counts an engine call that a step outside the driver started, for settle(). */
+  track<T>(promise: Promise<T>): Promise<T> {
+    return this.tracker.track(promise);
   }
 
   settle(): Promise<void> {

@@ -1,0 +1,97 @@
+// Pods on a node's own dockerd, as kubelet with dockershim made them: a pause container holds
+// the pod's network namespace (hostname, IP, resolv.conf) and every container of the pod joins
+// it with `--network container:<pause>`, so they share one IP and localhost.
+import type Docker from 'dockerode';
+import { podResolver } from '../../k8s/dns.js';
+import type { PodPlan } from '../../k8s/cluster-plan.js';
+import type { RunningPod } from '../../k8s/endpoints.js';
+import { Label } from '../../labels.js';
+
+export const PAUSE_IMAGE = 'podlab/pause';
+export const INFRA_CONTAINER = 'POD';
+
+/** Labels on a pod's containers inside a node: how `get pods` and `exec pod/…` find them. */
+export const PodLabel = {
+  namespace: 'io.kubernetes.pod.namespace',
+  name: 'io.kubernetes.pod.name',
+  container: 'io.kubernetes.container.name',
+  labels: 'podlab.pod-labels',
+  owner: 'podlab.pod-owner',
+} as const;
+
+/** dockershim's container names: k8s_<container>_<pod>_<namespace>_0. */
+export function podContainerName(pod: Pick<PodPlan, 'name' | 'namespace'>, container: string): string {
+  return `k8s_${container}_${pod.name}_${pod.namespace}_0`;
+}
+
+export async function createPod(engine: Docker, pod: PodPlan, lab: string, dnsIP: string | undefined): Promise<RunningPod> {
+  const resolver = podResolver(pod.namespace, dnsIP, pod.dnsPolicy);
+  const labels = {
+    [Label.lab]: lab,
+    [PodLabel.namespace]: pod.namespace,
+    [PodLabel.name]: pod.name,
+    [PodLabel.labels]: JSON.stringify(pod.labels),
+    [PodLabel.owner]: pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : '',
+  };
+  const pause = await engine.createContainer({
+    name: podContainerName(pod, INFRA_CONTAINER),
+    Image: PAUSE_IMAGE,
+    Hostname: pod.name,
+    Labels: { ...labels, [PodLabel.container]: INFRA_CONTAINER },
+    HostConfig: { Dns: resolver.servers, DnsSearch: resolver.search, DnsOptions: resolver.options },
+  });
+  await pause.start();
+  const ip = (await pause.inspect()).NetworkSettings.IPAddress;
+
+  await Promise.all(
+    pod.containers.map(async (container) => {
+      const created = await engine.createContainer({
+        name: podContainerName(pod, container.name),
+        Image: container.image,
+        // Kubernetes' command replaces the image's ENTRYPOINT and args its CMD.
+        ...(container.command ? { Entrypoint: container.command } : {}),
+        ...(container.args ? { Cmd: container.args } : {}),
+        ...(container.workingDir ? { WorkingDir: container.workingDir } : {}),
+        Env: container.env.map((variable) => `${variable.name}=${variable.value}`),
+        Labels: { ...labels, [PodLabel.container]: container.name },
+        HostConfig: { NetworkMode: `container:${pause.id}` },
+      });
+      await created.start();
+    }),
+  );
+  return { ...pod, ip };
+}
+
+export interface PodState {
+  namespace: string;
+  name: string;
+  node: string;
+  ip: string;
+  labels: Record<string, string>;
+  owner: string;
+  containers: { name: string; id: string; state: string; status: string }[];
+}
+
+/** The pods running on one node's dockerd, read back from their labels. */
+export async function podsOnNode(engine: Docker, node: string): Promise<PodState[]> {
+  const containers = await engine.listContainers({ all: true, filters: JSON.stringify({ label: [PodLabel.name] }) });
+  const pods = new Map<string, PodState>();
+  for (const info of containers.filter((candidate) => candidate.Labels[PodLabel.container] === INFRA_CONTAINER)) {
+    const key = `${info.Labels[PodLabel.namespace]}/${info.Labels[PodLabel.name]}`;
+    pods.set(key, {
+      namespace: info.Labels[PodLabel.namespace]!,
+      name: info.Labels[PodLabel.name]!,
+      node,
+      ip: info.NetworkSettings?.Networks?.bridge?.IPAddress ?? '',
+      labels: JSON.parse(info.Labels[PodLabel.labels] ?? '{}') as Record<string, string>,
+      owner: info.Labels[PodLabel.owner] ?? '',
+      containers: [],
+    });
+  }
+  for (const info of containers) {
+    if (info.Labels[PodLabel.container] === INFRA_CONTAINER) continue;
+    const pod = pods.get(`${info.Labels[PodLabel.namespace]}/${info.Labels[PodLabel.name]}`);
+    pod?.containers.push({ name: info.Labels[PodLabel.container]!, id: info.Id, state: info.State, status: info.Status });
+  }
+  return [...pods.values()];
+}

@@ -1,0 +1,32 @@
+// Everything `up` needs to know before it creates anything: the lab, its manifests as planned
+// pods and services, and the hash that tells whether a running lab is already this one. All
+// bad input (lab file or manifests) fails here, with exit 2.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { planCluster, type ClusterPlan } from '../k8s/cluster-plan.js';
+import { checkObjects, loadManifests } from '../k8s/manifests.js';
+import { loadLab, type Lab } from '../lab/load.js';
+import { labPlanHash } from './dind-plan.js';
+
+export interface LabInput {
+  lab: Lab;
+  hash: string;
+  /** Pods and services to run; undefined for a lab without manifests (network only). */
+  cluster?: ClusterPlan;
+  /** The pod network, for kube-proxy's "traffic from outside the cluster" masquerade rule. */
+  clusterCIDR: string;
+}
+
+export function loadLabInput(arg: string, variant?: string): LabInput {
+  const lab = loadLab(arg, { variant });
+  const texts = lab.manifests.map((manifest) => readFileSync(resolve(lab.dir, manifest), 'utf8'));
+  let cluster: ClusterPlan | undefined;
+  if (lab.manifests.length > 0) {
+    const applied = loadManifests(lab);
+    checkObjects(applied);
+    cluster = planCluster(applied, { nodes: lab.nodes, serviceCIDR: lab.network.serviceCIDR, dns: lab.network.dns, images: lab.images });
+  }
+  // Without an overlay every node's docker0 keeps Docker's default range.
+  const clusterCIDR = lab.network.overlay === 'flannel' ? lab.network.flannel.config.Network : '172.17.0.0/16';
+  return { lab, hash: labPlanHash(lab, texts.join('\n---\n')), cluster, clusterCIDR };
+}
