@@ -68,18 +68,19 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .command('get')
     .description('kubectl-like tables of the lab\'s objects')
     .argument('<lab>', 'lab name, lab file or bundled lab')
-    .argument('<kind>', 'nodes')
+    .argument('<kind>', 'nodes | pods | svc | ep')
     .option('-o, --output <format>', 'wide | json')
     .action((lab: string, kind: string, options: { output?: string }) => getCommand(lab, kind, options));
 
   program
     .command('exec')
-    .description('run a command in a lab node: podlab exec LAB NODE -- CMD...')
+    .description('run a command in a node or a pod: podlab exec LAB NODE|pod/NAME [-c CONTAINER] -- CMD...')
     .argument('<lab>', 'lab name, lab file or bundled lab')
-    .argument('<target>', 'node name (or node/NAME)')
+    .argument('<target>', 'node name (or node/NAME), or pod/NAME (pod/NAMESPACE.NAME)')
     .argument('[command...]', 'the command, after --')
+    .option('-c, --container <name>', 'the pod\'s container (default: its first)')
     .passThroughOptions()
-    .action(async (lab: string, target: string, command: string[]) => setExit(await execCommand(lab, target, command)));
+    .action(async (lab: string, target: string, command: string[], options: { container?: string }) => setExit(await execCommand(lab, target, command, options)));
 
   const images = program.command('images').description('the images labs run');
   images
