@@ -18,6 +18,8 @@ export const Label = {
   overlay: 'podlab.overlay',
   /** Kept between labs on purpose (images, caches); removed by `podlab cache clean`. */
   cache: 'podlab.cache',
+  /** The node image store (a podlab.cache volume) a node container mounts. */
+  store: 'podlab.store',
   /** Content hash of an image's build context: unchanged images are never rebuilt. */
   contextHash: 'podlab.context-hash',
 } as const;

@@ -17,7 +17,6 @@ export interface NodePlan {
   name: string;
   container: string;
   ip: string;
-  volume: string;
   labels: Record<string, string>;
   /** Labels the lab file gives the node (for nodeSelector later). */
   nodeLabels: Record<string, string>;
@@ -76,7 +75,6 @@ export function planDind(lab: Lab, underlay: Cidr, hash = labPlanHash(lab)): Din
     name: node.name,
     container: labResourceName(lab.name, node.name),
     ip: nodeAddress(underlay, index),
-    volume: labResourceName(lab.name, `${node.name}-docker`),
     labels: {
       ...common,
       [Label.role]: 'node',

@@ -79,10 +79,9 @@ async function nodeChecks(docker: Docker): Promise<Check[]> {
     name: 'doctor',
     container: `podlab-doctor-${process.pid}`,
     ip: '',
-    volume: `podlab-doctor-${process.pid}`,
     labels: { [Label.cache]: 'doctor' },
     nodeLabels: {},
-  });
+  }, `podlab-doctor-${process.pid}`);
   delete spec.NetworkingConfig;
   const container = await docker.createContainer(spec);
   try {

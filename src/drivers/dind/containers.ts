@@ -2,6 +2,7 @@
 // iptables; it cannot be --privileged here (the kernel's bounding set lacks CAP_SYS_RESOURCE),
 // so it gets every other capability with the confinements lifted instead.
 import type Docker from 'dockerode';
+import { Label } from '../../labels.js';
 import { ETCD_IMAGE, NODE_IMAGE, type DindPlan, type NodePlan } from '../../plan/dind-plan.js';
 
 export function etcdContainerSpec(plan: DindPlan, etcd: NonNullable<DindPlan['etcd']>): Docker.ContainerCreateOptions {
@@ -19,12 +20,13 @@ export function etcdContainerSpec(plan: DindPlan, etcd: NonNullable<DindPlan['et
   };
 }
 
-export function nodeContainerSpec(plan: DindPlan, node: NodePlan): Docker.ContainerCreateOptions {
+/** `store`: the volume holding the node's /var/lib/docker (its images survive the lab). */
+export function nodeContainerSpec(plan: DindPlan, node: NodePlan, store: string): Docker.ContainerCreateOptions {
   return {
     name: node.container,
     Hostname: node.name,
     Image: NODE_IMAGE,
-    Labels: node.labels,
+    Labels: { ...node.labels, [Label.store]: store },
     HostConfig: {
       NetworkMode: plan.network.name,
       CapAdd: ['ALL'],
@@ -38,15 +40,7 @@ export function nodeContainerSpec(plan: DindPlan, node: NodePlan): Docker.Contai
       // its own cgroup, so its dockerd's containers nest beneath it.
       ...({ CgroupnsMode: 'private' } as Docker.HostConfig),
       Init: true,
-      Mounts: [
-        {
-          Type: 'volume',
-          Source: node.volume,
-          Target: '/var/lib/docker',
-          // Created with the lab's labels so that down finds it.
-          VolumeOptions: { Labels: node.labels } as Docker.MountSettings['VolumeOptions'],
-        },
-      ],
+      Mounts: [{ Type: 'volume', Source: store, Target: '/var/lib/docker' }],
     },
     NetworkingConfig: { EndpointsConfig: { [plan.network.name]: { IPAMConfig: { IPv4Address: node.ip } } } },
   };

@@ -1,7 +1,7 @@
 // The dind driver: a lab is an internal Docker network, an etcd container and one container
 // per node, each node running its own flanneld and dockerd. Everything carries the lab label.
 import type Docker from 'dockerode';
-import { execIn } from '../../docker/exec.js';
+import { execIn, execOk } from '../../docker/exec.js';
 import { EnvironmentError } from '../../errors.js';
 import { Label, labFilter } from '../../labels.js';
 import { parseSubnetEnv } from '../../net/flannel.js';
@@ -14,6 +14,7 @@ import type { Step } from '../steps.js';
 import { etcdContainerSpec, nodeContainerSpec } from './containers.js';
 import { dockerdArgs, setForwardPolicy, startDockerd, startFlanneld } from './node-boot.js';
 import { labNames, removeLab } from './remove.js';
+import { withStores } from './stores.js';
 import { InflightTracker } from './tracker.js';
 import { chooseUnderlay, createUnderlay, subnetsInUse } from './underlay.js';
 
@@ -32,7 +33,7 @@ export class DindDriver implements LabDriver {
         concurrent: true,
         children: () => [
           ...(plan.etcd ? [{ title: 'etcd: flannel config', run: (c: { signal: AbortSignal }) => track(this.startEtcd(plan, c.signal)) }] : []),
-          ...plan.nodes.map((node) => ({ title: `${node.name}: container`, run: () => track(this.startNodeContainer(plan, node)) })),
+          { title: `nodes ${plan.nodes.map((node) => node.name).join(', ')}`, run: (c: { signal: AbortSignal }) => track(this.startNodeContainers(plan, c.signal)) },
         ],
       },
       {
@@ -88,14 +89,18 @@ export class DindDriver implements LabDriver {
     );
   }
 
-  private async startNodeContainer(plan: DindPlan, node: NodePlan): Promise<void> {
-    const container = await this.docker.createContainer(nodeContainerSpec(plan, node));
-    await container.start();
+  private async startNodeContainers(plan: DindPlan, signal: AbortSignal): Promise<void> {
+    const containers = await withStores(this.docker, plan.nodes.length, signal, (stores) =>
+      Promise.all(plan.nodes.map((node, index) => this.docker.createContainer(nodeContainerSpec(plan, node, stores[index]!)))),
+    );
+    await Promise.all(containers.map((container) => container.start()));
   }
 
   private async bootNode(plan: DindPlan, node: NodePlan, signal: AbortSignal): Promise<void> {
     const subnetEnv = plan.overlay === 'flannel' ? await startFlanneld(this.docker, node, signal) : undefined;
     await startDockerd(this.docker, node, dockerdArgs(plan, node, subnetEnv), signal);
+    // The store may hold the containers of the lab that used it last: drop them, keep images.
+    await execOk(this.docker, node.container, ['sh', '-c', 'docker container prune -f >/dev/null'], { signal });
     if (plan.forwardPolicy) await setForwardPolicy(this.docker, node, plan.forwardPolicy, signal);
   }
 

@@ -12,10 +12,10 @@ describe('dind plan', () => {
     const plan = planDind(parseLab('/l/lab.yaml', LAB), underlay);
     expect(plan.network).toMatchObject({ name: 'podlab-demo', subnet: '172.31.7.0/24', gateway: '172.31.7.1', mtu: 1500 });
     expect(plan.etcd).toMatchObject({ container: 'podlab-demo-etcd', ip: '172.31.7.2', endpoint: 'http://172.31.7.2:2379' });
-    expect(plan.nodes.map((node) => [node.container, node.ip, node.volume])).toEqual([
-      ['podlab-demo-node1', '172.31.7.11', 'podlab-demo-node1-docker'],
-      ['podlab-demo-node2', '172.31.7.12', 'podlab-demo-node2-docker'],
-      ['podlab-demo-node3', '172.31.7.13', 'podlab-demo-node3-docker'],
+    expect(plan.nodes.map((node) => [node.container, node.ip])).toEqual([
+      ['podlab-demo-node1', '172.31.7.11'],
+      ['podlab-demo-node2', '172.31.7.12'],
+      ['podlab-demo-node3', '172.31.7.13'],
     ]);
     for (const labels of [plan.network.labels, plan.etcd!.labels, ...plan.nodes.map((node) => node.labels)]) {
       expect(labels['podlab.lab']).toBe('demo');
