@@ -65,18 +65,21 @@ export function renderRules(input: ProxyInput): string {
 /**
  * The jumps from built-in chains into the KUBE chains, as iptables argv. Install them after
  * renderRules' text (the target chains must exist) and only when `iptables -C` says they are
- * missing, so that re-rendering never duplicates them.
+ * missing, so that re-rendering never duplicates them. They are inserted at the top, as
+ * kube-proxy does: appended, they would sit behind Docker's own FORWARD ACCEPT for traffic
+ * leaving docker0, and a pod's connection to a service without endpoints would hang instead
+ * of being refused.
  */
 export function renderJumps(): string[][] {
   const portals = ['-m', 'comment', '--comment', 'kubernetes service portals'];
   const newConn = ['-m', 'conntrack', '--ctstate', 'NEW'];
   return [
-    ['-t', 'nat', '-A', 'PREROUTING', ...portals, '-j', 'KUBE-SERVICES'],
-    ['-t', 'nat', '-A', 'OUTPUT', ...portals, '-j', 'KUBE-SERVICES'],
-    ['-t', 'nat', '-A', 'POSTROUTING', '-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'],
-    ['-t', 'filter', '-A', 'INPUT', ...newConn, '-m', 'comment', '--comment', 'kubernetes externally-visible service portals', '-j', 'KUBE-EXTERNAL-SERVICES'],
-    ['-t', 'filter', '-A', 'FORWARD', ...newConn, ...portals, '-j', 'KUBE-SERVICES'],
-    ['-t', 'filter', '-A', 'OUTPUT', ...newConn, ...portals, '-j', 'KUBE-SERVICES'],
+    ['-t', 'nat', '-I', 'PREROUTING', ...portals, '-j', 'KUBE-SERVICES'],
+    ['-t', 'nat', '-I', 'OUTPUT', ...portals, '-j', 'KUBE-SERVICES'],
+    ['-t', 'nat', '-I', 'POSTROUTING', '-m', 'comment', '--comment', 'kubernetes postrouting rules', '-j', 'KUBE-POSTROUTING'],
+    ['-t', 'filter', '-I', 'INPUT', ...newConn, '-m', 'comment', '--comment', 'kubernetes externally-visible service portals', '-j', 'KUBE-EXTERNAL-SERVICES'],
+    ['-t', 'filter', '-I', 'FORWARD', ...newConn, ...portals, '-j', 'KUBE-SERVICES'],
+    ['-t', 'filter', '-I', 'OUTPUT', ...newConn, ...portals, '-j', 'KUBE-SERVICES'],
   ];
 }
 

@@ -96,3 +96,25 @@ function demux(buffer: Buffer): string {
   }
   return text;
 }
+
+export interface PodRow {
+  namespace: string;
+  name: string;
+  node: string;
+  ip: string;
+  labels: Record<string, string>;
+  owner: string;
+}
+
+export async function pods(lab: string): Promise<PodRow[]> {
+  return JSON.parse((await podlabOk('get', lab, 'pods', '-o', 'json')).stdout) as PodRow[];
+}
+
+export async function services(lab: string): Promise<Array<{ name: string; clusterIP: string; endpoints: Array<Array<{ ip: string; port: number }>> }>> {
+  return JSON.parse((await podlabOk('get', lab, 'svc', '-o', 'json')).stdout);
+}
+
+/** A shell command in a pod's first container, through the real CLI. */
+export async function inPod(lab: string, pod: string, command: string): Promise<CliResult> {
+  return podlab('exec', lab, `pod/${pod}`, '--', 'sh', '-c', command);
+}

@@ -57,7 +57,7 @@ async function run(argv: string[], stdin?: string): Promise<string> {
 async function apply(input: ProxyInput): Promise<void> {
   await run(['iptables-restore', '-w', '--noflush'], renderRules(input));
   for (const jump of renderJumps()) {
-    const check = jump.map((arg) => (arg === '-A' ? '-C' : arg));
+    const check = jump.map((arg) => (arg === '-I' ? '-C' : arg));
     if ((await execIn(docker, NAME, ['iptables', '-w', ...check])).exitCode !== 0) await run(['iptables', '-w', ...jump]);
   }
 }

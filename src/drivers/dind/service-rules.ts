@@ -17,7 +17,7 @@ export function shellQuote(arg: string): string {
 export function jumpScript(jumps: string[][] = renderJumps()): string {
   return jumps
     .map((jump) => {
-      const check = jump.map((arg) => (arg === '-A' ? '-C' : arg)).map(shellQuote).join(' ');
+      const check = jump.map((arg) => (arg === '-I' ? '-C' : arg)).map(shellQuote).join(' ');
       return `iptables -w ${check} 2>/dev/null || iptables -w ${jump.map(shellQuote).join(' ')}`;
     })
     .join('\n');
