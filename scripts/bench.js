@@ -1,53 +1,96 @@
 #!/usr/bin/env node
-// Benchmark: median of 5 `podlab up` and `podlab down` (wall time, the CLI as a user runs it)
-// for flannel vxlan labs of 1, 3 and 6 nodes, images already built. Prints medians; it is not
-// a test and asserts nothing. Usage: npm run bench [-- --runs N --sizes 1,3,6]
+// Benchmarks, medians printed (not a test; it asserts nothing). Wall time of the CLI as a user
+// runs it, images already built.
+//   npm run bench                      up/down of 1-, 3- and 6-node flannel labs, median of 5
+//   npm run bench -- --lab guestbook   up/down of a bundled lab, warm node stores, median of 5,
+//                                      plus one cold run (node image stores emptied first) and
+//                                      the time the images step took, cold and warm
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import Docker from 'dockerode';
 import { execa } from 'execa';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1,3,6' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1,3,6' }, lab: { type: 'string' } },
+});
 const runs = Number(values.runs);
-const sizes = values.sizes.split(',').map(Number);
 const cli = join(import.meta.dirname, '..', 'bin', 'podlab.js');
-const dir = mkdtempSync(join(tmpdir(), 'podlab-bench-'));
+const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
+const fmt = (seconds) => seconds.toFixed(2);
 
 async function timed(args) {
   const started = process.hrtime.bigint();
-  await execa('node', [cli, ...args], { env: { CI: 'true' } });
-  return Number(process.hrtime.bigint() - started) / 1e9;
+  const result = await execa('node', [cli, ...args], { env: { CI: 'true' }, all: true });
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, output: result.all };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** The duration listr2 printed for the images-into-nodes step, in seconds. */
+function imagesStep(output) {
+  const match = /images for \d+ pods \[(\d+(?:\.\d+)?)(m?s)\]/.exec(output);
+  if (!match) return undefined;
+  return match[2] === 'ms' ? Number(match[1]) / 1000 : Number(match[1]);
+}
 
-await execa('node', [cli, 'images', 'build', 'node', 'etcd'], { stdio: 'inherit' });
-const rows = [];
-try {
-  for (const size of sizes) {
-    const name = `bench-${size}`;
-    const file = join(dir, `${name}.yaml`);
-    const nodes = Array.from({ length: size }, (_, index) => `node${index + 1}`);
-    writeFileSync(file, `name: ${name}\nnodes: [${nodes.join(', ')}]\nnetwork:\n  flannel:\n    config: {Network: 10.1.0.0/16, Backend: {Type: vxlan}}\n`);
-    const ups = [];
-    const downs = [];
-    for (let run = 0; run < runs; run++) {
-      ups.push(await timed(['up', file]));
-      downs.push(await timed(['down', name]));
-    }
-    rows.push({ nodes: size, up: median(ups), down: median(downs) });
-    console.log(`${size} node(s): up ${ups.map((s) => s.toFixed(2)).join(' ')} | down ${downs.map((s) => s.toFixed(2)).join(' ')}`);
+async function emptyStores() {
+  const docker = new Docker();
+  const { Volumes } = await docker.listVolumes({ filters: JSON.stringify({ label: ['podlab.cache=node-store'] }) });
+  await Promise.all((Volumes ?? []).map((volume) => docker.getVolume(volume.Name).remove()));
+}
+
+async function benchLab(lab) {
+  await execa('node', [cli, 'down', lab]);
+  await emptyStores();
+  const cold = await timed(['up', lab]);
+  await timed(['down', lab]);
+  const ups = [];
+  const downs = [];
+  const images = [];
+  for (let run = 0; run < runs; run++) {
+    const up = await timed(['up', lab]);
+    ups.push(up.seconds);
+    images.push(imagesStep(up.output) ?? NaN);
+    downs.push((await timed(['down', lab])).seconds);
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  console.log(`${lab}: up ${ups.map(fmt).join(' ')} | down ${downs.map(fmt).join(' ')}`);
+  console.log(`\n${lab} (seconds, CLI wall time)`);
+  console.log(`cold up (empty node stores): ${fmt(cold.seconds)}, images into nodes ${fmt(imagesStep(cold.output) ?? NaN)}`);
+  console.log(`warm up, median of ${runs}:    ${fmt(median(ups))}, images into nodes ${fmt(median(images))}`);
+  console.log(`down, median of ${runs}:       ${fmt(median(downs))}`);
 }
 
-console.log(`\nmedian of ${runs} (seconds, wall time of the CLI)`);
-console.log('nodes   up      down');
-for (const row of rows) console.log(`${String(row.nodes).padEnd(8)}${row.up.toFixed(2).padEnd(8)}${row.down.toFixed(2)}`);
-if (rows.length > 1) {
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  console.log(`per extra node: up +${((last.up - first.up) / (last.nodes - first.nodes)).toFixed(2)}s`);
+async function benchSizes() {
+  const sizes = values.sizes.split(',').map(Number);
+  const dir = mkdtempSync(join(tmpdir(), 'podlab-bench-'));
+  const rows = [];
+  try {
+    for (const size of sizes) {
+      const name = `bench-${size}`;
+      const file = join(dir, `${name}.yaml`);
+      const nodes = Array.from({ length: size }, (_, index) => `node${index + 1}`);
+      writeFileSync(file, `name: ${name}\nnodes: [${nodes.join(', ')}]\nnetwork:\n  flannel:\n    config: {Network: 10.1.0.0/16, Backend: {Type: vxlan}}\n`);
+      const ups = [];
+      const downs = [];
+      for (let run = 0; run < runs; run++) {
+        ups.push((await timed(['up', file])).seconds);
+        downs.push((await timed(['down', name])).seconds);
+      }
+      rows.push({ nodes: size, up: median(ups), down: median(downs) });
+      console.log(`${size} node(s): up ${ups.map(fmt).join(' ')} | down ${downs.map(fmt).join(' ')}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\nmedian of ${runs} (seconds, wall time of the CLI)`);
+  console.log('nodes   up      down');
+  for (const row of rows) console.log(`${String(row.nodes).padEnd(8)}${fmt(row.up).padEnd(8)}${fmt(row.down)}`);
+  if (rows.length > 1) {
+    const [first, last] = [rows[0], rows[rows.length - 1]];
+    console.log(`per extra node: up +${fmt((last.up - first.up) / (last.nodes - first.nodes))}s`);
+  }
 }
+
+await execa('node', [cli, 'images', 'build'], { stdio: 'inherit' });
+if (values.lab) await benchLab(values.lab);
+else await benchSizes();

@@ -13,6 +13,7 @@ import { loadLabInput, type LabInput } from '../../plan/lab-input.js';
 import { hostEngine } from '../engine.js';
 import { runSteps } from '../progress.js';
 import { printNodes } from './get.js';
+import { listPods, printPods } from './get-cluster.js';
 
 export interface UpOptions {
   variant?: string;
@@ -29,7 +30,9 @@ export async function upCommand(labArg: string, options: UpOptions, signal: Abor
   const plan = await bringUp(docker, input, signal, options.quiet ? 'quiet' : 'listr');
   if (!options.quiet) {
     if (plan) console.log(`lab ${lab.name}${lab.variant ? ` (variant ${lab.variant})` : ''} is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    await printNodes(new DindDriver(docker), lab.name, 'wide');
+    const driver = new DindDriver(docker);
+    await printNodes(driver, lab.name, 'wide');
+    if (input.cluster) printPods(await listPods(await driver.nodes(lab.name)), 'table');
   }
 }
 
