@@ -8,6 +8,8 @@ import { execCommand } from './commands/exec.js';
 import { getCommand } from './commands/get.js';
 import { cacheCleanCommand, imagesBuildCommand } from './commands/images.js';
 import { lsCommand } from './commands/ls.js';
+import { runCommand, type RunOptions } from './commands/run.js';
+import { testCommand, type TestOptions } from './commands/test.js';
 import { upCommand } from './commands/up.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -52,6 +54,30 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .action((lab: string, options: { variant?: string }) => upCommand(lab, options, signal));
 
   program
+    .command('test')
+    .description('run the lab\'s assertions against the running lab (exit 1 if any misses its expectation)')
+    .argument('<lab>', 'lab file, directory holding lab.yaml, or bundled lab name')
+    .option('--variant <name>', 'the variant the lab is up as (default: the one it runs)')
+    .option('--filter <text>', 'only assertions whose name contains this')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--json <file>', 'write a JSON report')
+    .option('--concurrency <n>', 'probes at once', '8')
+    .action(async (lab: string, options: TestOptions) => setExit(await testCommand(lab, options, signal)));
+
+  program
+    .command('run')
+    .description('up, test and down each lab (and variant): the CI entry point')
+    .argument('<labs...>', 'lab files, directories or bundled lab names')
+    .option('--variant <name>', 'run this variant')
+    .option('--all-variants', 'run the lab as written and every variant')
+    .option('--keep', 'leave the labs up afterwards')
+    .option('--filter <text>', 'only assertions whose name contains this')
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--json <file>', 'write a JSON report')
+    .option('--concurrency <n>', 'probes at once', '8')
+    .action(async (labs: string[], options: RunOptions) => setExit(await runCommand(labs, options, signal)));
+
+  program
     .command('down')
     .description('remove everything the lab created')
     .argument('[lab]', 'lab name, lab file or bundled lab')
@@ -76,7 +102,7 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .command('exec')
     .description('run a command in a node or a pod: podlab exec LAB NODE|pod/NAME [-c CONTAINER] -- CMD...')
     .argument('<lab>', 'lab name, lab file or bundled lab')
-    .argument('<target>', 'node name (or node/NAME), or pod/NAME (pod/NAMESPACE.NAME)')
+    .argument('<target>', 'node name (or node/NAME), or pod/NAME (pod/NAME.NAMESPACE)')
     .argument('[command...]', 'the command, after --')
     .option('-c, --container <name>', 'the pod\'s container (default: its first)')
     .passThroughOptions()

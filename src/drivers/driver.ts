@@ -19,6 +19,8 @@ export interface NodeState {
   container: string;
   status: string;
   underlayIP: string;
+  /** The host's address on the underlay (the bridge's end). */
+  gateway?: string;
   /** FLANNEL_SUBNET from the node's subnet.env, if flannel runs there. */
   flannelSubnet?: string;
   /** MAC of the node's flannel vxlan device. */

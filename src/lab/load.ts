@@ -43,7 +43,8 @@ export function parseLab(file: string, text: string, variant?: string): Lab {
     if (unknown.length > 0) continue;
     // Over the validated base, so defaults the base relies on (flannel's Network, say) are
     // there for a variant that changes only part of them.
-    const merged = deepMerge(withoutVariants(base), overlay);
+    // Assertions come from the file itself: the validated ones are already parsed.
+    const merged = deepMerge({ ...withoutVariants(base), assertions: raw.assertions ?? [] }, overlay);
     // A problem in the merged lab is blamed on the variant when the variant wrote that field.
     const blame = (path: FieldPath) => (source.has(['variants', name, ...path]) ? ['variants', name, ...path] : path);
     try {
@@ -53,6 +54,7 @@ export function parseLab(file: string, text: string, variant?: string): Lab {
       else throw error;
     }
   }
+  issues.push(...checkExpectationKeys(source, raw, Object.keys(variants)));
   if (issues.length > 0) throw new LabFileError(issues);
 
   if (variant !== undefined && !labs.has(variant)) {
@@ -68,6 +70,25 @@ export function parseLab(file: string, text: string, variant?: string): Lab {
   const { variants: _ignored, ...lab } = chosen;
   checkManifests(source, lab, variant);
   return { ...lab, file, dir: dirname(file), variant, variantNames: Object.keys(variants) };
+}
+
+/** `expect: {default: pass, no-overlay: fail}` may only name variants the lab has. */
+function checkExpectationKeys(source: YamlSource, raw: Record<string, unknown>, variants: string[]): LabIssue[] {
+  const issues: LabIssue[] = [];
+  const lists: Array<[FieldPath, unknown]> = [[['assertions'], raw.assertions]];
+  for (const name of variants) lists.push([['variants', name, 'assertions'], (raw.variants as Record<string, Record<string, unknown>>)[name]?.assertions]);
+  for (const [path, list] of lists) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((assertion: { expect?: unknown }, index) => {
+      if (!isPlainObject(assertion?.expect)) return;
+      for (const key of Object.keys(assertion.expect)) {
+        if (key !== 'default' && !variants.includes(key)) {
+          issues.push(source.issue([...path, index, 'expect', key], `no variant "${key}"; expected default${variants.length ? ` or ${variants.join(', ')}` : ''}`, true));
+        }
+      }
+    });
+  }
+  return issues;
 }
 
 function withoutVariants(lab: LabDocument): Omit<LabDocument, 'variants'> {

@@ -2,6 +2,7 @@
 // than one field (CIDR overlaps, duplicate names) live in checks.ts.
 import { z } from 'zod';
 import { parseCidr } from '../net/cidr.js';
+import { assertionSchema } from '../probe/spec.js';
 import { defaultFlannelConfig, DEFAULT_FLANNEL_PREFIX, FLANNEL_BACKENDS } from '../net/flannel.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
@@ -63,8 +64,7 @@ export const labSchema = z.strictObject({
   network: network.default(() => network.parse({})),
   images: z.record(z.string(), z.string()).default(() => ({})),
   manifests: z.array(z.string()).default(() => []),
-  // Checked in detail by the assertion model; the lab schema only takes the list.
-  assertions: z.array(z.record(z.string(), z.unknown())).default(() => []),
+  assertions: z.array(assertionSchema).default(() => []),
   variants: z.record(z.string().regex(NAME, 'expected a variant name of a-z, 0-9 and "-"'), z.record(z.string(), z.unknown())).default(() => ({})),
 });
 

@@ -29,7 +29,8 @@ export async function execCommand(labArg: string, target: string, command: strin
 /** A pod's container runs in its node's dockerd: the docker CLI talks to that engine directly. */
 async function execInPod(nodes: NodeState[], name: string, argv: string[], containerName: string | undefined, tty: boolean): Promise<number> {
   const pods = await listPods(nodes);
-  const [podName, namespace] = name.includes('.') ? [name.split('.')[1]!, name.split('.')[0]!] : [name, undefined];
+  // pod/NAME or pod/NAME.NAMESPACE, as in assertion targets.
+  const [podName, namespace] = name.includes('.') ? [name.split('.')[0]!, name.split('.')[1]!] : [name, undefined];
   const pod = pods.find((candidate) => candidate.name === podName && (!namespace || candidate.namespace === namespace));
   if (!pod) throw new InputError(`no pod "${name}"; pods: ${pods.map((candidate) => candidate.name).join(', ') || 'none'}`);
   const container = containerName ? pod.containers.find((candidate) => candidate.name === containerName) : pod.containers[0];

@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { imageSpec } from '../../images/catalog.js';
 import { ensureImage } from '../../images/build.js';
 import { applySteps } from '../../drivers/dind/cluster-apply.js';
+import { PROBE_IMAGE } from '../../drivers/dind/probe-executor.js';
 import type { DindPlan } from '../../plan/dind-plan.js';
 import { loadLabInput, type LabInput } from '../../plan/lab-input.js';
 import { hostEngine } from '../engine.js';
@@ -56,7 +57,7 @@ export async function bringUp(docker: Docker, input: LabInput, signal: AbortSign
       title: 'images',
       concurrent: true,
       children: () =>
-        ['node', ...(lab.network.overlay === 'flannel' ? ['etcd'] : [])].map((name) => ({
+        ['node', ...(lab.network.overlay === 'flannel' ? ['etcd'] : []), ...(lab.assertions.length > 0 ? ['probe'] : [])].map((name) => ({
           title: `podlab/${name}`,
           run: async ({ note }) => note(`(${await ensureImage(docker, imageSpec(name)!)})`),
         })),
@@ -70,7 +71,7 @@ export async function bringUp(docker: Docker, input: LabInput, signal: AbortSign
     },
     { title: 'lab', children: () => driver.upSteps(plan!) },
     ...(cluster
-      ? [{ title: 'manifests', children: () => applySteps(docker, plan!, cluster, input.clusterCIDR, (promise) => driver.track(promise)) }]
+      ? [{ title: 'manifests', children: () => applySteps(docker, plan!, cluster, input.clusterCIDR, lab.assertions.length > 0 ? [PROBE_IMAGE] : [], (promise) => driver.track(promise)) }]
       : []),
   ];
   try {

@@ -23,12 +23,20 @@ export interface ClusterState {
   services: Array<ServicePlan & { endpoints: ProxyEndpoint[][] }>;
 }
 
-export function applySteps(docker: Docker, plan: DindPlan, cluster: ClusterPlan, clusterCIDR: string | undefined, track: <T>(p: Promise<T>) => Promise<T>): Step[] {
+/** `extraImages`: needed on every node that runs pods (the probe image, when the lab has assertions). */
+export function applySteps(
+  docker: Docker,
+  plan: DindPlan,
+  cluster: ClusterPlan,
+  clusterCIDR: string | undefined,
+  extraImages: string[],
+  track: <T>(p: Promise<T>) => Promise<T>,
+): Step[] {
   const running: RunningPod[] = [];
   const nodeIP = (name: string) => plan.nodes.find((node) => node.name === name)!.ip;
   const imagesByNode = new Map<string, Set<string>>();
   for (const pod of cluster.pods) {
-    const set = imagesByNode.get(pod.node) ?? new Set([PAUSE_IMAGE]);
+    const set = imagesByNode.get(pod.node) ?? new Set([PAUSE_IMAGE, ...extraImages]);
     for (const container of pod.containers) set.add(container.image);
     imagesByNode.set(pod.node, set);
   }
@@ -59,7 +67,7 @@ export function applySteps(docker: Docker, plan: DindPlan, cluster: ClusterPlan,
         cluster.pods.map((pod) => ({
           title: `${pod.namespace}/${pod.name} on ${pod.node}`,
           run: async ({ note }) => {
-            const started = await track(createPod(nodeEngine(nodeIP(pod.node)), pod, plan.lab, cluster.dnsIP));
+            const started = await track(createPod(nodeEngine(nodeIP(pod.node)), pod, cluster.pods.indexOf(pod), plan.lab, cluster.dnsIP));
             running.push(started);
             note(started.ip);
           },

@@ -145,8 +145,15 @@ export class DindDriver implements LabDriver {
     return Promise.all(
       containers.map(async (info) => {
         const container = info.Names[0]?.replace(/^\//, '') ?? info.Id;
-        const underlayIP = Object.values(info.NetworkSettings?.Networks ?? {})[0]?.IPAddress ?? '';
-        const state: NodeState = { name: info.Labels[Label.node] ?? container, container, status: info.State, underlayIP, labels: info.Labels };
+        const network = Object.values(info.NetworkSettings?.Networks ?? {})[0];
+        const state: NodeState = {
+          name: info.Labels[Label.node] ?? container,
+          container,
+          status: info.State,
+          underlayIP: network?.IPAddress ?? '',
+          gateway: network?.Gateway || undefined,
+          labels: info.Labels,
+        };
         if (info.State !== 'running' || info.Labels[Label.overlay] !== 'flannel') return state;
         const probe = await execIn(this.docker, container, ['sh', '-c', 'cat /run/flannel/subnet.env; echo ---; cat /sys/class/net/flannel.*/address 2>/dev/null']);
         const [envText, macText] = probe.stdout.split('---');

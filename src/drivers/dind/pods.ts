@@ -17,6 +17,10 @@ export const PodLabel = {
   container: 'io.kubernetes.container.name',
   labels: 'podlab.pod-labels',
   owner: 'podlab.pod-owner',
+  /** Creation order of the pod in the lab, which `pod/NAME#N` counts in. */
+  index: 'podlab.pod-index',
+  /** Position of a container in its pod's manifest: exec runs in the first. */
+  containerIndex: 'podlab.container-index',
 } as const;
 
 /** dockershim's container names: k8s_<container>_<pod>_<namespace>_0. */
@@ -24,7 +28,7 @@ export function podContainerName(pod: Pick<PodPlan, 'name' | 'namespace'>, conta
   return `k8s_${container}_${pod.name}_${pod.namespace}_0`;
 }
 
-export async function createPod(engine: Docker, pod: PodPlan, lab: string, dnsIP: string | undefined): Promise<RunningPod> {
+export async function createPod(engine: Docker, pod: PodPlan, index: number, lab: string, dnsIP: string | undefined): Promise<RunningPod> {
   const resolver = podResolver(pod.namespace, dnsIP, pod.dnsPolicy);
   const labels = {
     [Label.lab]: lab,
@@ -32,6 +36,7 @@ export async function createPod(engine: Docker, pod: PodPlan, lab: string, dnsIP
     [PodLabel.name]: pod.name,
     [PodLabel.labels]: JSON.stringify(pod.labels),
     [PodLabel.owner]: pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : '',
+    [PodLabel.index]: String(index),
   };
   const pause = await engine.createContainer({
     name: podContainerName(pod, INFRA_CONTAINER),
@@ -44,7 +49,7 @@ export async function createPod(engine: Docker, pod: PodPlan, lab: string, dnsIP
   const ip = (await pause.inspect()).NetworkSettings.IPAddress;
 
   await Promise.all(
-    pod.containers.map(async (container) => {
+    pod.containers.map(async (container, position) => {
       const created = await engine.createContainer({
         name: podContainerName(pod, container.name),
         Image: container.image,
@@ -53,7 +58,7 @@ export async function createPod(engine: Docker, pod: PodPlan, lab: string, dnsIP
         ...(container.args ? { Cmd: container.args } : {}),
         ...(container.workingDir ? { WorkingDir: container.workingDir } : {}),
         Env: container.env.map((variable) => `${variable.name}=${variable.value}`),
-        Labels: { ...labels, [PodLabel.container]: container.name },
+        Labels: { ...labels, [PodLabel.container]: container.name, [PodLabel.containerIndex]: String(position) },
         HostConfig: { NetworkMode: `container:${pause.id}` },
       });
       await created.start();
@@ -69,6 +74,8 @@ export interface PodState {
   ip: string;
   labels: Record<string, string>;
   owner: string;
+  index: number;
+  /** In manifest order. */
   containers: { name: string; id: string; state: string; status: string }[];
 }
 
@@ -85,10 +92,12 @@ export async function podsOnNode(engine: Docker, node: string): Promise<PodState
       ip: info.NetworkSettings?.Networks?.bridge?.IPAddress ?? '',
       labels: JSON.parse(info.Labels[PodLabel.labels] ?? '{}') as Record<string, string>,
       owner: info.Labels[PodLabel.owner] ?? '',
+      index: Number(info.Labels[PodLabel.index] ?? 0),
       containers: [],
     });
   }
-  for (const info of containers) {
+  const byPosition = (info: Docker.ContainerInfo) => Number(info.Labels[PodLabel.containerIndex] ?? 0);
+  for (const info of [...containers].sort((a, b) => byPosition(a) - byPosition(b))) {
     if (info.Labels[PodLabel.container] === INFRA_CONTAINER) continue;
     const pod = pods.get(`${info.Labels[PodLabel.namespace]}/${info.Labels[PodLabel.name]}`);
     pod?.containers.push({ name: info.Labels[PodLabel.container]!, id: info.Id, state: info.State, status: info.Status });

@@ -1,7 +1,7 @@
 <%-- podlab's tomcat-app page: talk to MySQL at $MYSQL_SERVICE_HOST:$MYSQL_SERVICE_PORT, make
      sure HPE_APP.T_USERS exists with its demo rows, and show them. Any failure is shown as
      "Error: <exception class>: <message>" with HTTP 200, so a lab can read why from the page. --%>
-<%@ page contentType="text/html; charset=UTF-8" session="false" import="java.sql.*" %>
+<%@ page contentType="text/html; charset=UTF-8" session="false" trimDirectiveWhitespaces="true" import="java.sql.*" %>
 <%!
   private static final String[][] DEMO_USERS = {
     {"1", "ada", "admin"},

@@ -1,0 +1,79 @@
+// Assertion targets (SPEC §3) as data: `pod/NAME[.NS][#N]`, `pods/SELECTOR|all`,
+// `svc/NAME[.NS][:PORT]`, `node/NAME[:PORT]`, `host`, or a literal `IP[:PORT]`.
+import { parseIp } from '../net/cidr.js';
+
+export type Target =
+  | { kind: 'pod'; name: string; namespace: string; index: number }
+  | { kind: 'pods'; selector: Record<string, string> | 'all' }
+  | { kind: 'svc'; name: string; namespace: string; port?: number }
+  | { kind: 'node'; name: string; port?: number }
+  | { kind: 'host' }
+  | { kind: 'ip'; ip: string; port?: number };
+
+export class TargetSyntaxError extends Error {}
+
+const NAME = '[a-z0-9]([a-z0-9-]*[a-z0-9])?';
+const POD = new RegExp(`^pod/(${NAME})(?:\\.(${NAME}))?(?:#(\\d+))?$`);
+const SVC = new RegExp(`^svc/(${NAME})(?:\\.(${NAME}))?(?::(\\d+))?$`);
+const NODE = new RegExp(`^node/(${NAME})(?::(\\d+))?$`);
+const IP_PORT = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/;
+
+export function parseTarget(text: string): Target {
+  const trimmed = text.trim();
+  if (trimmed === 'host') return { kind: 'host' };
+  let match = POD.exec(trimmed);
+  if (match) {
+    const index = match[4] ? Number(match[4]) : 1;
+    if (index < 1) throw new TargetSyntaxError(`"${text}": #N counts from 1`);
+    return { kind: 'pod', name: match[1]!, namespace: match[3] ?? 'default', index };
+  }
+  if (trimmed.startsWith('pods/')) {
+    const selector = trimmed.slice('pods/'.length);
+    if (selector === 'all') return { kind: 'pods', selector: 'all' };
+    const pairs = selector.split(',').map((pair) => pair.split('='));
+    if (pairs.some((pair) => pair.length !== 2 || !pair[0] || !pair[1])) {
+      throw new TargetSyntaxError(`"${text}": expected pods/all or pods/key=value[,key=value]`);
+    }
+    return { kind: 'pods', selector: Object.fromEntries(pairs) };
+  }
+  match = SVC.exec(trimmed);
+  if (match) return { kind: 'svc', name: match[1]!, namespace: match[3] ?? 'default', port: port(match[5]) };
+  match = NODE.exec(trimmed);
+  if (match) return { kind: 'node', name: match[1]!, port: port(match[3]) };
+  match = IP_PORT.exec(trimmed);
+  if (match && parseIp(match[1]!) !== undefined) return { kind: 'ip', ip: match[1]!, port: port(match[2]) };
+  throw new TargetSyntaxError(`"${text}": expected pod/NAME[#N], pods/SELECTOR, svc/NAME[:PORT], node/NAME[:PORT], host or an IP[:PORT]`);
+}
+
+function port(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (value < 1 || value > 65535) throw new TargetSyntaxError(`port ${text} is out of range`);
+  return value;
+}
+
+export function formatTarget(target: Target): string {
+  switch (target.kind) {
+    case 'host':
+      return 'host';
+    case 'pod':
+      return `pod/${target.name}${target.namespace === 'default' ? '' : `.${target.namespace}`}${target.index === 1 ? '' : `#${target.index}`}`;
+    case 'pods':
+      return `pods/${target.selector === 'all' ? 'all' : Object.entries(target.selector).map(([k, v]) => `${k}=${v}`).join(',')}`;
+    case 'svc':
+      return `svc/${target.name}${target.namespace === 'default' ? '' : `.${target.namespace}`}${target.port ? `:${target.port}` : ''}`;
+    case 'node':
+      return `node/${target.name}${target.port ? `:${target.port}` : ''}`;
+    case 'ip':
+      return `${target.ip}${target.port ? `:${target.port}` : ''}`;
+  }
+}
+
+/** Parses "10s", "500ms", "2m" or a number of seconds into milliseconds. */
+export function parseDuration(value: string | number): number | undefined {
+  if (typeof value === 'number') return value >= 0 ? value * 1000 : undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value.trim());
+  if (!match) return undefined;
+  const amount = Number(match[1]);
+  return match[2] === 'ms' ? amount : match[2] === 's' ? amount * 1000 : amount * 60_000;
+}
