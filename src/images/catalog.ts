@@ -27,7 +27,6 @@ export const IMAGES: readonly ImageSpec[] = [
   { name: 'nginx', tag: 'podlab/nginx', dir: join(IMAGES_DIR, 'nginx') },
   { name: 'probe', tag: 'podlab/probe', dir: join(IMAGES_DIR, 'probe') },
   { name: 'dns', tag: 'podlab/dns', dir: join(IMAGES_DIR, 'dns') },
-  { name: 'registry', tag: 'podlab/registry', dir: join(IMAGES_DIR, 'registry') },
 ];
 
 export function imageSpec(name: string): ImageSpec | undefined {
