@@ -12,20 +12,20 @@ export type Target =
 
 export class TargetSyntaxError extends Error {}
 
-const NAME = '[a-z0-9]([a-z0-9-]*[a-z0-9])?';
-const POD = new RegExp(`^pod/(${NAME})(?:\\.(${NAME}))?(?:#(\\d+))?$`);
-const SVC = new RegExp(`^svc/(${NAME})(?:\\.(${NAME}))?(?::(\\d+))?$`);
-const NODE = new RegExp(`^node/(${NAME})(?::(\\d+))?$`);
+const NAME = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
+const POD = new RegExp(`^pod/(?<name>${NAME})(?:\\.(?<ns>${NAME}))?(?:#(?<index>\\d+))?$`);
+const SVC = new RegExp(`^svc/(?<name>${NAME})(?:\\.(?<ns>${NAME}))?(?::(?<port>\\d+))?$`);
+const NODE = new RegExp(`^node/(?<name>${NAME})(?::(?<port>\\d+))?$`);
 const IP_PORT = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/;
 
 export function parseTarget(text: string): Target {
   const trimmed = text.trim();
   if (trimmed === 'host') return { kind: 'host' };
-  let match = POD.exec(trimmed);
-  if (match) {
-    const index = match[4] ? Number(match[4]) : 1;
+  let groups = POD.exec(trimmed)?.groups;
+  if (groups) {
+    const index = groups.index ? Number(groups.index) : 1;
     if (index < 1) throw new TargetSyntaxError(`"${text}": #N counts from 1`);
-    return { kind: 'pod', name: match[1]!, namespace: match[3] ?? 'default', index };
+    return { kind: 'pod', name: groups.name!, namespace: groups.ns ?? 'default', index };
   }
   if (trimmed.startsWith('pods/')) {
     const selector = trimmed.slice('pods/'.length);
@@ -36,11 +36,11 @@ export function parseTarget(text: string): Target {
     }
     return { kind: 'pods', selector: Object.fromEntries(pairs) };
   }
-  match = SVC.exec(trimmed);
-  if (match) return { kind: 'svc', name: match[1]!, namespace: match[3] ?? 'default', port: port(match[5]) };
-  match = NODE.exec(trimmed);
-  if (match) return { kind: 'node', name: match[1]!, port: port(match[3]) };
-  match = IP_PORT.exec(trimmed);
+  groups = SVC.exec(trimmed)?.groups;
+  if (groups) return { kind: 'svc', name: groups.name!, namespace: groups.ns ?? 'default', port: port(groups.port) };
+  groups = NODE.exec(trimmed)?.groups;
+  if (groups) return { kind: 'node', name: groups.name!, port: port(groups.port) };
+  const match = IP_PORT.exec(trimmed);
   if (match && parseIp(match[1]!) !== undefined) return { kind: 'ip', ip: match[1]!, port: port(match[2]) };
   throw new TargetSyntaxError(`"${text}": expected pod/NAME[#N], pods/SELECTOR, svc/NAME[:PORT], node/NAME[:PORT], host or an IP[:PORT]`);
 }
