@@ -73,7 +73,7 @@ export function resolveDestination(view: LabView, target: Target): Destination {
   switch (target.kind) {
     case 'pod': {
       const pod = findPod(view, target);
-      return { display: `pod/${pod.name}`, ip: pod.ip ?? '' };
+      return { display: `pod/${pod.name}${target.port ? `:${target.port}` : ''}`, ip: pod.ip ?? '', port: target.port };
     }
     case 'svc': {
       const service = findService(view, target);

@@ -81,7 +81,7 @@ export const assertionSchema = z
     }
     if (checks[0] !== 'matrix' && value.from === undefined) context.addIssue({ code: 'custom', path: ['from'], message: 'required: where the probe runs' });
     if (checks[0] === 'matrix' && value.from !== undefined) context.addIssue({ code: 'custom', path: ['from'], message: 'a matrix names its sources in matrix.from' });
-    if (value.tcp && !portOf(value.tcp)) context.addIssue({ code: 'custom', path: ['tcp'], message: 'tcp needs a port: svc/NAME:PORT, node/NAME:PORT or IP:PORT' });
+    if (value.tcp && !portOf(value.tcp)) context.addIssue({ code: 'custom', path: ['tcp'], message: 'tcp needs a port: pod/NAME:PORT, svc/NAME:PORT, node/NAME:PORT or IP:PORT' });
     if (value.matrix?.check === 'tcp' && value.matrix.port === undefined) context.addIssue({ code: 'custom', path: ['matrix', 'port'], message: 'a tcp matrix needs a port' });
     if (value.match !== undefined) {
       try {

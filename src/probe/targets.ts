@@ -1,9 +1,9 @@
-// Assertion targets (SPEC §3) as data: `pod/NAME[.NS][#N]`, `pods/SELECTOR|all`,
+// Assertion targets (SPEC §3) as data: `pod/NAME[.NS][#N][:PORT]`, `pods/SELECTOR|all`,
 // `svc/NAME[.NS][:PORT]`, `node/NAME[:PORT]`, `host`, or a literal `IP[:PORT]`.
 import { parseIp } from '../net/cidr.js';
 
 export type Target =
-  | { kind: 'pod'; name: string; namespace: string; index: number }
+  | { kind: 'pod'; name: string; namespace: string; index: number; port?: number }
   | { kind: 'pods'; selector: Record<string, string> | 'all' }
   | { kind: 'svc'; name: string; namespace: string; port?: number }
   | { kind: 'node'; name: string; port?: number }
@@ -13,7 +13,7 @@ export type Target =
 export class TargetSyntaxError extends Error {}
 
 const NAME = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
-const POD = new RegExp(`^pod/(?<name>${NAME})(?:\\.(?<ns>${NAME}))?(?:#(?<index>\\d+))?$`);
+const POD = new RegExp(`^pod/(?<name>${NAME})(?:\\.(?<ns>${NAME}))?(?:#(?<index>\\d+))?(?::(?<port>\\d+))?$`);
 const SVC = new RegExp(`^svc/(?<name>${NAME})(?:\\.(?<ns>${NAME}))?(?::(?<port>\\d+))?$`);
 const NODE = new RegExp(`^node/(?<name>${NAME})(?::(?<port>\\d+))?$`);
 const IP_PORT = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/;
@@ -25,7 +25,7 @@ export function parseTarget(text: string): Target {
   if (groups) {
     const index = groups.index ? Number(groups.index) : 1;
     if (index < 1) throw new TargetSyntaxError(`"${text}": #N counts from 1`);
-    return { kind: 'pod', name: groups.name!, namespace: groups.ns ?? 'default', index };
+    return { kind: 'pod', name: groups.name!, namespace: groups.ns ?? 'default', index, ...(groups.port ? { port: port(groups.port) } : {}) };
   }
   if (trimmed.startsWith('pods/')) {
     const selector = trimmed.slice('pods/'.length);
@@ -57,7 +57,7 @@ export function formatTarget(target: Target): string {
     case 'host':
       return 'host';
     case 'pod':
-      return `pod/${target.name}${target.namespace === 'default' ? '' : `.${target.namespace}`}${target.index === 1 ? '' : `#${target.index}`}`;
+      return `pod/${target.name}${target.namespace === 'default' ? '' : `.${target.namespace}`}${target.index === 1 ? '' : `#${target.index}`}${target.port ? `:${target.port}` : ''}`;
     case 'pods':
       return `pods/${target.selector === 'all' ? 'all' : Object.entries(target.selector).map(([k, v]) => `${k}=${v}`).join(',')}`;
     case 'svc':

@@ -1,12 +1,11 @@
-// Applying the lab's Kubernetes objects: images onto the nodes that need them, pods on every
-// node in parallel, then the service rules on every node from the pods' addresses, and the
-// cluster DNS records.
+// Applying the lab's Kubernetes objects: images onto the nodes that need them, every pod's
+// sandbox (its IP) in parallel, the service rules on every node from those addresses, then the
+// pods' containers, the DNS server starting with its records.
 import type Docker from 'dockerode';
-import { execOk } from '../../docker/exec.js';
 import { EnvironmentError } from '../../errors.js';
-import { serviceKey, type ClusterPlan, type ServicePlan } from '../../k8s/cluster-plan.js';
+import type { ClusterPlan, ServicePlan } from '../../k8s/cluster-plan.js';
 import { dnsRecords, DNS_SERVICE } from '../../k8s/dns.js';
-import { proxyInput, type RunningPod } from '../../k8s/endpoints.js';
+import { proxyInput } from '../../k8s/endpoints.js';
 import { imageSpec } from '../../images/catalog.js';
 import { ensureImage } from '../../images/build.js';
 import { renderRules } from '../../net/kube-proxy.js';
@@ -15,8 +14,14 @@ import type { DindPlan } from '../../plan/dind-plan.js';
 import type { Step } from '../steps.js';
 import { nodeEngine } from './node-engine.js';
 import { loadImageIntoNodes } from './node-images.js';
-import { createPod, PAUSE_IMAGE, podContainerName } from './pods.js';
+import { createSandbox, PAUSE_IMAGE, startContainers, type PodSandbox } from './pods.js';
 import { installServiceRules } from './service-rules.js';
+
+const DNS_RECORDS_DIR = '/etc/podlab/dns';
+
+function isDnsPod(pod: { namespace: string; labels: Record<string, string> }): boolean {
+  return pod.namespace === DNS_SERVICE.namespace && pod.labels['k8s-app'] === 'kube-dns';
+}
 
 /** What `get svc|ep` reads back from a node. */
 export interface ClusterState {
@@ -32,7 +37,7 @@ export function applySteps(
   extraImages: string[],
   track: <T>(p: Promise<T>) => Promise<T>,
 ): Step[] {
-  const running: RunningPod[] = [];
+  const sandboxes: PodSandbox[] = [];
   const nodeIP = (name: string) => plan.nodes.find((node) => node.name === name)!.ip;
   const imagesByNode = new Map<string, Set<string>>();
   for (const pod of cluster.pods) {
@@ -61,43 +66,42 @@ export function applySteps(
         })),
     },
     {
-      title: 'pods',
+      title: 'pod sandboxes (pause containers)',
       concurrent: true,
       children: () =>
         cluster.pods.map((pod) => ({
           title: `${pod.namespace}/${pod.name} on ${pod.node}`,
           run: async ({ note }) => {
-            const started = await track(createPod(nodeEngine(nodeIP(pod.node)), pod, cluster.pods.indexOf(pod), plan.lab, cluster.dnsIP));
-            running.push(started);
-            note(started.ip);
+            const sandbox = await track(createSandbox(nodeEngine(nodeIP(pod.node)), pod, cluster.pods.indexOf(pod), plan.lab, cluster.dnsIP));
+            sandboxes.push(sandbox);
+            note(sandbox.ip);
           },
         })),
     },
     {
       title: 'services: kube-proxy rules on every node',
       run: async ({ signal, note }) => {
-        const input = proxyInput(cluster.services, running, cluster.endpoints, clusterCIDR);
+        const input = proxyInput(cluster.services, sandboxes, cluster.endpoints, clusterCIDR);
         const rules = renderRules(input);
         const state: ClusterState = {
           services: cluster.services.map((service, index) => ({ ...service, endpoints: input.services[index]!.ports.map((port) => port.endpoints) })),
         };
         await Promise.all(plan.nodes.map((node) => track(installServiceRules(docker, node.container, rules, state, signal))));
-        const dnsPod = running.find((pod) => pod.namespace === DNS_SERVICE.namespace && pod.labels['k8s-app'] === 'kube-dns');
-        if (dnsPod) {
-          const engine = nodeEngine(nodeIP(dnsPod.node));
-          await track(
-            execOk(engine, podContainerName(dnsPod, 'dnsmasq'), ['sh', '-c', 'mkdir -p /etc/podlab/dns && cat > /etc/podlab/dns/.records && mv /etc/podlab/dns/.records /etc/podlab/dns/records'], {
-              stdin: dnsRecords(cluster.services),
-              signal,
-            }),
-          );
-        }
-        note(`(${cluster.services.length} services${dnsPod ? `, DNS at ${cluster.dnsIP}` : ''})`);
+        note(`(${cluster.services.length} services)`);
       },
     },
+    {
+      title: 'pod containers',
+      concurrent: true,
+      children: () =>
+        sandboxes.map((sandbox) => ({
+          title: `${sandbox.namespace}/${sandbox.name}`,
+          run: async () => {
+            // The DNS server starts with its records in place.
+            const files: Parameters<typeof startContainers>[2] = isDnsPod(sandbox) ? { dnsmasq: { dir: DNS_RECORDS_DIR, name: 'records', content: dnsRecords(cluster.services) } } : {};
+            await track(startContainers(nodeEngine(nodeIP(sandbox.node)), sandbox, files));
+          },
+        })),
+    },
   ];
-}
-
-export function findService(state: ClusterState, name: string): ClusterState['services'][number] | undefined {
-  return state.services.find((service) => serviceKey(service) === name || service.name === name);
 }

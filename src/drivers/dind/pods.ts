@@ -6,6 +6,7 @@ import { podResolver } from '../../k8s/dns.js';
 import type { PodPlan } from '../../k8s/cluster-plan.js';
 import type { RunningPod } from '../../k8s/endpoints.js';
 import { Label } from '../../labels.js';
+import { tarWithFile } from '../../docker/tar.js';
 
 export const PAUSE_IMAGE = 'podlab/pause';
 export const INFRA_CONTAINER = 'POD';
@@ -28,9 +29,21 @@ export function podContainerName(pod: Pick<PodPlan, 'name' | 'namespace'>, conta
   return `k8s_${container}_${pod.name}_${pod.namespace}_0`;
 }
 
-export async function createPod(engine: Docker, pod: PodPlan, index: number, lab: string, dnsIP: string | undefined): Promise<RunningPod> {
+/** A pod whose network namespace exists (pause container running, IP known). */
+export interface PodSandbox extends RunningPod {
+  pauseId: string;
+  labels: Record<string, string>;
+  dockerLabels: Record<string, string>;
+}
+
+/**
+ * Step one of a pod: its pause container, which fixes its IP. The service rules go in before
+ * the pod's own containers start, so an app's first connection to a ClusterIP is translated
+ * (a SYN sent before the rules existed would stay untranslated for its whole conntrack life).
+ */
+export async function createSandbox(engine: Docker, pod: PodPlan, index: number, lab: string, dnsIP: string | undefined): Promise<PodSandbox> {
   const resolver = podResolver(pod.namespace, dnsIP, pod.dnsPolicy);
-  const labels = {
+  const dockerLabels = {
     [Label.lab]: lab,
     [PodLabel.namespace]: pod.namespace,
     [PodLabel.name]: pod.name,
@@ -42,29 +55,34 @@ export async function createPod(engine: Docker, pod: PodPlan, index: number, lab
     name: podContainerName(pod, INFRA_CONTAINER),
     Image: PAUSE_IMAGE,
     Hostname: pod.name,
-    Labels: { ...labels, [PodLabel.container]: INFRA_CONTAINER },
+    Labels: { ...dockerLabels, [PodLabel.container]: INFRA_CONTAINER },
     HostConfig: { Dns: resolver.servers, DnsSearch: resolver.search, DnsOptions: resolver.options },
   });
   await pause.start();
   const ip = (await pause.inspect()).NetworkSettings.IPAddress;
+  return { ...pod, ip, pauseId: pause.id, dockerLabels };
+}
 
+/** Step two: the pod's containers, joined to its sandbox. `files` go into a container before it starts. */
+export async function startContainers(engine: Docker, sandbox: PodSandbox, files: Record<string, { dir: string; name: string; content: string }> = {}): Promise<void> {
   await Promise.all(
-    pod.containers.map(async (container, position) => {
+    sandbox.containers.map(async (container, position) => {
       const created = await engine.createContainer({
-        name: podContainerName(pod, container.name),
+        name: podContainerName(sandbox, container.name),
         Image: container.image,
         // Kubernetes' command replaces the image's ENTRYPOINT and args its CMD.
         ...(container.command ? { Entrypoint: container.command } : {}),
         ...(container.args ? { Cmd: container.args } : {}),
         ...(container.workingDir ? { WorkingDir: container.workingDir } : {}),
         Env: container.env.map((variable) => `${variable.name}=${variable.value}`),
-        Labels: { ...labels, [PodLabel.container]: container.name, [PodLabel.containerIndex]: String(position) },
-        HostConfig: { NetworkMode: `container:${pause.id}` },
+        Labels: { ...sandbox.dockerLabels, [PodLabel.container]: container.name, [PodLabel.containerIndex]: String(position) },
+        HostConfig: { NetworkMode: `container:${sandbox.pauseId}` },
       });
+      const file = files[container.name];
+      if (file) await created.putArchive(tarWithFile(file.name, file.content), { path: file.dir });
       await created.start();
     }),
   );
-  return { ...pod, ip };
 }
 
 export interface PodState {
