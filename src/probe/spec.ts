@@ -46,7 +46,8 @@ export const assertionSchema = z
     tcp: target.optional(),
     http: httpCheck.optional(),
     dns: z.string().regex(/^[A-Za-z0-9.-]+$/, 'expected a DNS name').optional(),
-    exec: z.array(z.string()).min(1, 'expected a command as a list').optional(),
+    // YAML reads -4 or 6379 as numbers; a command line is strings.
+    exec: z.array(z.union([z.string(), z.number().transform(String)])).min(1, 'expected a command as a list').optional(),
     matrix: z
       .strictObject({
         from: target,
