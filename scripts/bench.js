@@ -3,8 +3,9 @@
 // runs it, images already built.
 //   npm run bench                      up/down of 1-, 3- and 6-node flannel labs, median of 5
 //   npm run bench -- --lab guestbook   up/down of a bundled lab, warm node stores, median of 5,
-//                                      plus one cold run (node image stores emptied first) and
-//                                      the time the images step took, cold and warm
+//                                      plus one cold run (node image stores emptied first), the
+//                                      time the images step took, cold and warm, the test phase
+//                                      and `podlab run` end to end
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,16 @@ async function benchLab(lab) {
   console.log(`cold up (empty node stores): ${fmt(cold.seconds)}, images into nodes ${fmt(imagesStep(cold.output) ?? NaN)}`);
   console.log(`warm up, median of ${runs}:    ${fmt(median(ups))}, images into nodes ${fmt(median(images))}`);
   console.log(`down, median of ${runs}:       ${fmt(median(downs))}`);
+
+  // The test phase alone (lab up, probe sidecars made on the first run), and run end to end.
+  await timed(['up', lab]);
+  const tests = [];
+  for (let run = 0; run < runs; run++) tests.push((await timed(['test', lab]).catch((error) => ({ seconds: NaN, error }))).seconds);
+  await timed(['down', lab]);
+  const whole = [];
+  for (let run = 0; run < runs; run++) whole.push((await timed(['run', lab]).catch(() => ({ seconds: NaN }))).seconds);
+  console.log(`test phase, median of ${runs}: ${fmt(median(tests))} (first ${fmt(tests[0])}, sidecars created)`);
+  console.log(`run (up+test+down), median of ${runs}: ${fmt(median(whole))}`);
 }
 
 async function benchSizes() {

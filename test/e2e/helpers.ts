@@ -6,6 +6,7 @@ import { execIn } from '../../src/docker/exec.js';
 import { labRules } from '../../src/drivers/dind/host-bridge-rule.js';
 import { loadImageIntoNodes } from '../../src/drivers/dind/node-images.js';
 import { nodeEngine } from '../../src/drivers/dind/node-engine.js';
+import type { PodState } from '../../src/drivers/dind/pods.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
@@ -97,17 +98,8 @@ function demux(buffer: Buffer): string {
   return text;
 }
 
-export interface PodRow {
-  namespace: string;
-  name: string;
-  node: string;
-  ip: string;
-  labels: Record<string, string>;
-  owner: string;
-}
-
-export async function pods(lab: string): Promise<PodRow[]> {
-  return JSON.parse((await podlabOk('get', lab, 'pods', '-o', 'json')).stdout) as PodRow[];
+export async function pods(lab: string): Promise<PodState[]> {
+  return JSON.parse((await podlabOk('get', lab, 'pods', '-o', 'json')).stdout) as PodState[];
 }
 
 export async function services(lab: string): Promise<Array<{ name: string; clusterIP: string; endpoints: Array<Array<{ ip: string; port: number }>> }>> {

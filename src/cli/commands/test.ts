@@ -1,6 +1,6 @@
 // podlab test LAB: run the lab's assertions against the running lab (exit 1 if any did not
 // meet its expectation). Also the test phase of `podlab run`.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { DindDriver } from '../../drivers/dind/dind-driver.js';
 import { runningView } from '../../drivers/dind/lab-view.js';
@@ -9,7 +9,6 @@ import { labNames } from '../../drivers/dind/remove.js';
 import { ExitCode, InputError, LabFileError, type LabIssue } from '../../errors.js';
 import { Label } from '../../labels.js';
 import { YamlSource } from '../../lab/yaml-source.js';
-import { readFileSync } from 'node:fs';
 import { expandAssertions, type ExpandProblem, type Probe } from '../../probe/expand.js';
 import { planView } from '../../probe/plan-view.js';
 import { passed, type LabReport } from '../../probe/results.js';
