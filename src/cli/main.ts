@@ -102,7 +102,7 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .command('exec')
     .description('run a command in a node or a pod: podlab exec LAB NODE|pod/NAME [-c CONTAINER] -- CMD...')
     .argument('<lab>', 'lab name, lab file or bundled lab')
-    .argument('<target>', 'node name (or node/NAME), or pod/NAME (pod/NAME.NAMESPACE)')
+    .argument('<target>', 'node name (or node/NAME), or pod/NAME[.NAMESPACE][#N] (a pod, or the Nth pod of a controller)')
     .argument('[command...]', 'the command, after --')
     .option('-c, --container <name>', 'the pod\'s container (default: its first)')
     .passThroughOptions()

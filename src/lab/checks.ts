@@ -26,6 +26,12 @@ export function checkLab(lab: LabDocument): Problem[] {
     }
   });
 
+  lab.setup.forEach((step, index) => {
+    if (step.node !== 'all' && !seen.has(step.node)) {
+      problems.push({ path: ['setup', index, 'node'], message: `no node "${step.node}" in this lab; expected one of ${[...seen.keys()].join(', ')} or all` });
+    }
+  });
+
   const ranges: { path: FieldPath; what: string; text: string }[] = [
     { path: ['network', 'serviceCIDR'], what: 'service CIDR', text: lab.network.serviceCIDR },
   ];

@@ -64,6 +64,10 @@ export const labSchema = z.strictObject({
   network: network.default(() => network.parse({})),
   images: z.record(z.string(), z.string()).default(() => ({})),
   manifests: z.array(z.string()).default(() => []),
+  /** Shell commands run on nodes once the lab is up (manifests applied), in order. */
+  setup: z
+    .array(z.strictObject({ node: z.string().min(1, 'expected a node name or "all"'), run: z.string().min(1, 'expected a shell command') }))
+    .default(() => []),
   assertions: z.array(assertionSchema).default(() => []),
   variants: z.record(z.string().regex(NAME, 'expected a variant name of a-z, 0-9 and "-"'), z.record(z.string(), z.unknown())).default(() => ({})),
 });
@@ -73,4 +77,4 @@ export type LabNode = LabDocument['nodes'][number];
 export type LabNetwork = LabDocument['network'];
 
 /** Top-level keys a variant may override: everything but the lab's identity and variants. */
-export const VARIANT_KEYS = ['description', 'driver', 'nodes', 'network', 'images', 'manifests', 'assertions'] as const;
+export const VARIANT_KEYS = ['description', 'driver', 'nodes', 'network', 'images', 'manifests', 'setup', 'assertions'] as const;

@@ -54,7 +54,7 @@ export function labResourceName(lab: string, part?: string): string {
  * lab does nothing.
  */
 export function labPlanHash(lab: Lab, manifestsText = ''): string {
-  const essence = { name: lab.name, variant: lab.variant ?? '', driver: lab.driver, nodes: lab.nodes, network: lab.network, images: lab.images, manifestsText };
+  const essence = { name: lab.name, variant: lab.variant ?? '', driver: lab.driver, nodes: lab.nodes, network: lab.network, images: lab.images, setup: lab.setup, manifestsText };
   return createHash('sha256').update(JSON.stringify(essence)).digest('hex').slice(0, 16);
 }
 

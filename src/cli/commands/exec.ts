@@ -7,6 +7,8 @@ import { NODE_DOCKER_PORT } from '../../drivers/dind/node-engine.js';
 import type { NodeState } from '../../drivers/driver.js';
 import { hostEngine } from '../engine.js';
 import { listPods } from './get-cluster.js';
+import { findPod, ResolveError } from '../../probe/resolve.js';
+import { parseTarget } from '../../probe/targets.js';
 import { labNameOf } from '../lab-ref.js';
 
 export async function execCommand(labArg: string, target: string, command: string[], options: { container?: string } = {}): Promise<number> {
@@ -26,13 +28,27 @@ export async function execCommand(labArg: string, target: string, command: strin
   return driver.execInNode(lab, node, argv, tty);
 }
 
-/** A pod's container runs in its node's dockerd: the docker CLI talks to that engine directly. */
+/**
+ * A pod's container runs in its node's dockerd: the docker CLI talks to that engine directly.
+ * The pod is named as in assertions: pod/NAME[.NS][#N], NAME a pod or its controller.
+ */
 async function execInPod(nodes: NodeState[], name: string, argv: string[], containerName: string | undefined, tty: boolean): Promise<number> {
   const pods = await listPods(nodes);
-  // pod/NAME or pod/NAME.NAMESPACE, as in assertion targets.
-  const [podName, namespace] = name.includes('.') ? [name.split('.')[0]!, name.split('.')[1]!] : [name, undefined];
-  const pod = pods.find((candidate) => candidate.name === podName && (!namespace || candidate.namespace === namespace));
-  if (!pod) throw new InputError(`no pod "${name}"; pods: ${pods.map((candidate) => candidate.name).join(', ') || 'none'}`);
+  let target;
+  try {
+    target = parseTarget(`pod/${name}`);
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+  if (target.kind !== 'pod') throw new InputError(`pod/${name}: expected pod/NAME[.NAMESPACE][#N]`);
+  let found;
+  try {
+    found = findPod({ pods, services: [], nodes: [] }, target);
+  } catch (error) {
+    if (!(error instanceof ResolveError)) throw error;
+    throw new InputError(`${error.message}; pods: ${pods.map((candidate) => candidate.name).join(', ') || 'none'}`);
+  }
+  const pod = pods.find((candidate) => candidate.name === found.name && candidate.namespace === found.namespace)!;
   const container = containerName ? pod.containers.find((candidate) => candidate.name === containerName) : pod.containers[0];
   if (!container) throw new InputError(`pod ${pod.name} has no container "${containerName}"; it has: ${pod.containers.map((candidate) => candidate.name).join(', ')}`);
   const node = nodes.find((candidate) => candidate.name === pod.node)!;

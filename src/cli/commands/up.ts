@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import { imageSpec } from '../../images/catalog.js';
 import { ensureImage } from '../../images/build.js';
 import { applySteps } from '../../drivers/dind/cluster-apply.js';
+import { execOk } from '../../docker/exec.js';
 import { PROBE_IMAGE } from '../../drivers/dind/probe-executor.js';
 import type { DindPlan } from '../../plan/dind-plan.js';
 import { loadLabInput, type LabInput } from '../../plan/lab-input.js';
@@ -72,6 +73,19 @@ export async function bringUp(docker: Docker, input: LabInput, signal: AbortSign
     { title: 'lab', children: () => driver.upSteps(plan!) },
     ...(cluster
       ? [{ title: 'manifests', children: () => applySteps(docker, plan!, cluster, input.clusterCIDR, lab.assertions.length > 0 ? [PROBE_IMAGE] : [], (promise) => driver.track(promise)) }]
+      : []),
+    ...(lab.setup.length > 0
+      ? [
+          {
+            title: 'setup commands',
+            run: async ({ signal }: { signal: AbortSignal }) => {
+              for (const step of lab.setup) {
+                const nodes = step.node === 'all' ? plan!.nodes : plan!.nodes.filter((node) => node.name === step.node);
+                await Promise.all(nodes.map((node) => driver.track(execOk(docker, node.container, ['sh', '-c', step.run], { signal }))));
+              }
+            },
+          },
+        ]
       : []),
   ];
   try {
