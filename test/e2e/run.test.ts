@@ -57,3 +57,12 @@ describe('podlab run', () => {
     expect(result.stdout).toContain('pod mesh');
   });
 });
+
+describe('a scenario that stops reproducing its bug', () => {
+  it('is an XPASS: run exits 1 and still tears down', async () => {
+    const result = await podlab('run', join(FIXTURES, 'labs', 'xpass'), '--variant', 'broken');
+    expect(result.stdout).toMatch(/XPASS\s+across nodes, pod to pod/);
+    expect(result.exitCode).toBe(1);
+    expect(await labResources('e2e-xpass')).toEqual([]);
+  });
+});
