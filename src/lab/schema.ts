@@ -52,6 +52,8 @@ const network = z.strictObject({
   overlay: z.enum(['flannel', 'none']).default('flannel'),
   flannel: flannel.default(() => ({ prefix: DEFAULT_FLANNEL_PREFIX, config: defaultFlannelConfig(), args: [] })),
   forwardPolicy: z.enum(['ACCEPT', 'DROP']).optional(),
+  /** dockerd's --mtu on every node, instead of FLANNEL_MTU (to reproduce an MTU mismatch). */
+  dockerMTU: z.number().int().min(576).max(9000).optional(),
   serviceCIDR: cidr.default('10.254.0.0/16'),
   dns: z.boolean().default(true),
 });

@@ -43,6 +43,8 @@ export interface DindPlan {
   nodes: NodePlan[];
   overlay: 'flannel' | 'none';
   forwardPolicy?: 'ACCEPT' | 'DROP';
+  /** Overrides the MTU dockerd would take from subnet.env (or the underlay). */
+  dockerMTU?: number;
 }
 
 export function labResourceName(lab: string, part?: string): string {
@@ -128,6 +130,7 @@ export function planDind(lab: Lab, underlay: Cidr, hash = labPlanHash(lab)): Din
     nodes,
     overlay: lab.network.overlay,
     forwardPolicy: lab.network.forwardPolicy,
+    dockerMTU: lab.network.dockerMTU,
   };
 }
 

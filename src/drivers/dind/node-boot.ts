@@ -32,7 +32,8 @@ export async function startFlanneld(docker: Docker, node: NodePlan, signal: Abor
 /** dockerd's command line: flannel's options, or Docker's default bridge with the underlay MTU. */
 export function dockerdArgs(plan: DindPlan, node: NodePlan, subnetEnv?: SubnetEnv): string[] {
   const network = subnetEnv ? dockerOptsFromSubnetEnv(subnetEnv) : [`--mtu=${plan.network.mtu}`];
-  return [...nodeDockerHosts(node.ip), ...network];
+  const mtu = plan.dockerMTU;
+  return [...nodeDockerHosts(node.ip), ...(mtu ? network.map((arg) => (arg.startsWith('--mtu=') ? `--mtu=${mtu}` : arg)) : network)];
 }
 
 export async function startDockerd(docker: Docker, node: NodePlan, args: string[], signal: AbortSignal): Promise<void> {
