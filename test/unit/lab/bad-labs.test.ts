@@ -24,6 +24,7 @@ const CASES: Array<{ file: string; line: number; field: string; message: RegExp 
   { file: 'missing-manifest.yaml', line: 4, field: 'manifests[0]', message: /no such file/ },
   { file: 'node-named-etcd.yaml', line: 2, field: 'nodes[0]', message: /etcd/ },
   { file: 'not-a-mapping.yaml', line: 1, field: '', message: /expected a mapping/ },
+  { file: 'setup-unknown-node.yaml', line: 4, field: 'setup[0].node', message: /no node "node9" in this lab; expected one of node1 or all/ },
 ];
 
 describe('bad lab files', () => {

@@ -37,6 +37,16 @@ describe('dind plan', () => {
     ]);
   });
 
+  it('gives dockerd flannel\'s options, or the lab\'s dockerMTU instead of FLANNEL_MTU', async () => {
+    const { dockerdArgs } = await import('../../../src/drivers/dind/node-boot.js');
+    const env = { network: '10.1.0.0/16', subnet: '10.1.7.1/24', mtu: 1450, ipMasq: true };
+    const plan = planDind(parseLab('/l/lab.yaml', LAB), underlay);
+    expect(dockerdArgs(plan, plan.nodes[0]!, env).slice(-3)).toEqual(['--bip=10.1.7.1/24', '--ip-masq=false', '--mtu=1450']);
+    const mismatch = planDind(parseLab('/l/lab.yaml', LAB.replace('  forwardPolicy: DROP', '  forwardPolicy: DROP\n  dockerMTU: 1500')), underlay);
+    expect(dockerdArgs(mismatch, mismatch.nodes[0]!, env).slice(-3)).toEqual(['--bip=10.1.7.1/24', '--ip-masq=false', '--mtu=1500']);
+    expect(dockerdArgs(mismatch, mismatch.nodes[0]!, env)).toContain('--tls=false');
+  });
+
   it('has no etcd and no flanneld without an overlay', () => {
     const plan = planDind(parseLab('/l/lab.yaml', LAB, 'flat'), underlay);
     expect(plan.etcd).toBeUndefined();
