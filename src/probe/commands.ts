@@ -78,7 +78,8 @@ export function evaluate(probe: Probe, result: CommandResult): { outcome: Outcom
       const wantCode = spec.exitCode ?? 0;
       if (result.exitCode !== wantCode) return { outcome: 'fail', detail: `exit ${result.exitCode}, wanted ${wantCode}${result.stderr.trim() ? `: ${firstLine(result.stderr)}` : ''}` };
       if (spec.stdout !== undefined && !result.stdout.includes(spec.stdout)) return { outcome: 'fail', detail: `stdout lacks "${spec.stdout}" (got "${firstLine(result.stdout)}")` };
-      if (spec.match !== undefined && !new RegExp(spec.match).test(result.stdout)) return { outcome: 'fail', detail: `stdout does not match /${spec.match}/` };
+      // Line by line, as grep: ^ and $ match at every line.
+      if (spec.match !== undefined && !new RegExp(spec.match, 'm').test(result.stdout)) return { outcome: 'fail', detail: `stdout does not match /${spec.match}/` };
       return { outcome: 'pass', detail: `exit ${result.exitCode}${spec.stdout !== undefined ? `, stdout has "${spec.stdout}"` : ''}` };
     }
   }

@@ -109,3 +109,8 @@ export function expandAssertions(specs: AssertionSpec[], view: LabView, variant?
   });
   return { probes, problems };
 }
+
+/** `--filter TEXT`: the probes whose name (a matrix cell's includes its pair) contains TEXT. */
+export function filterProbes(probes: Probe[], text: string | undefined): Probe[] {
+  return text ? probes.filter((probe) => probe.name.includes(text)) : probes;
+}

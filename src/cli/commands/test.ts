@@ -9,7 +9,7 @@ import { labNames } from '../../drivers/dind/remove.js';
 import { ExitCode, InputError, LabFileError, type LabIssue } from '../../errors.js';
 import { Label } from '../../labels.js';
 import { YamlSource } from '../../lab/yaml-source.js';
-import { expandAssertions, type ExpandProblem, type Probe } from '../../probe/expand.js';
+import { expandAssertions, filterProbes, type ExpandProblem } from '../../probe/expand.js';
 import { planView } from '../../probe/plan-view.js';
 import { passed, type LabReport } from '../../probe/results.js';
 import { runProbes } from '../../probe/runner.js';
@@ -58,7 +58,7 @@ export async function testLab(docker: Docker, input: LabInput, options: { filter
   const view: LabView = await runningView(docker, nodes);
   const { probes, problems } = expandAssertions(input.lab.assertions, view, input.lab.variant);
   if (problems.length > 0) throw assertionError(input, problems);
-  const selected = options.filter ? probes.filter((probe: Probe) => probe.name.includes(options.filter!)) : probes;
+  const selected = filterProbes(probes, options.filter);
   const results = await runProbes(selected, new DindProbeExecutor(docker, input.lab.name, nodes), { concurrency: options.concurrency, signal: options.signal });
   return { lab: input.lab.name, variant: input.lab.variant ?? 'default', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, results };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLab } from '../../../src/lab/load.js';
-import { expandAssertions, expectationFor } from '../../../src/probe/expand.js';
+import { expandAssertions, expectationFor, filterProbes } from '../../../src/probe/expand.js';
 import { parseTarget, parseDuration } from '../../../src/probe/targets.js';
 import type { LabView } from '../../../src/probe/view.js';
 
@@ -82,6 +82,16 @@ describe('expansion', () => {
       { index: 2, field: 'matrix.from', message: 'pods/app=none: matches no pod' },
       { index: 3, field: 'from', message: 'pod/redis-slave#3: "redis-slave" has 2 pod(s), no #3' },
     ]);
+  });
+});
+
+describe('filter', () => {
+  it('keeps the probes whose name contains the text, matrix cells included', () => {
+    const { probes } = assertions('  - {name: slave sync, from: pod/redis-slave, exec: [redis-cli, ping]}\n  - {name: mesh, matrix: {from: pods/name=redis-slave, to: pods/name=redis-slave}}\n');
+    expect(filterProbes(probes, 'slave sync').map((probe) => probe.name)).toEqual(['slave sync']);
+    expect(filterProbes(probes, 'mesh')).toHaveLength(2);
+    expect(filterProbes(probes, 'pod/redis-slave-klmno →').map((probe) => probe.name)).toEqual(['mesh: pod/redis-slave-klmno → pod/redis-slave-fghij']);
+    expect(filterProbes(probes, undefined)).toHaveLength(3);
   });
 });
 
