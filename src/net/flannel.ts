@@ -5,16 +5,10 @@
 export type FlannelBackend = 'vxlan' | 'host-gw' | 'udp';
 export const FLANNEL_BACKENDS: readonly FlannelBackend[] = ['vxlan', 'host-gw', 'udp'];
 
-/** Pinned upstream flannel: built from its Go module (scripts/flanneld). */
-export const FLANNEL_VERSION = 'v0.26.7';
-
 export const DEFAULT_FLANNEL_PREFIX = '/coreos.com/network';
 export function defaultFlannelConfig(): { Network: string; SubnetLen: number; Backend: { Type: FlannelBackend } } {
   return { Network: '10.1.0.0/16', SubnetLen: 24, Backend: { Type: 'vxlan' } };
 }
-
-/** Bytes each backend's encapsulation takes from the underlay MTU (flannel's own numbers). */
-export const ENCAP_OVERHEAD: Record<FlannelBackend, number> = { vxlan: 50, udp: 28, 'host-gw': 0 };
 
 /** Name of the device each backend creates on a node. */
 export function flannelDevice(backend: FlannelBackend, vni = 1): string | undefined {

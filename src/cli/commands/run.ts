@@ -43,7 +43,7 @@ export async function runCommand(labArgs: string[], options: RunOptions, signal:
     const started = Date.now();
     let report: LabReport;
     try {
-      await bringUp(docker, input, signal, 'listr');
+      await bringUp(docker, input, signal);
       report = await testLab(docker, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), signal });
       if (!report.results.every(passed)) worst = Math.max(worst, ExitCode.assertionFailed);
     } catch (error) {

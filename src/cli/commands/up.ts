@@ -3,7 +3,7 @@
 // Any failure or Ctrl-C removes everything the lab had created.
 import type Docker from 'dockerode';
 import { DindDriver } from '../../drivers/dind/dind-driver.js';
-import { runStepsQuietly, type Step } from '../../drivers/steps.js';
+import type { Step } from '../../drivers/steps.js';
 import { InputError } from '../../errors.js';
 import { imageSpec } from '../../images/catalog.js';
 import { ensureImage } from '../../images/build.js';
@@ -19,8 +19,6 @@ import { listPods, printPods } from './get-cluster.js';
 
 export interface UpOptions {
   variant?: string;
-  /** Run the steps without rendering (benchmarks). */
-  quiet?: boolean;
 }
 
 export async function upCommand(labArg: string, options: UpOptions, signal: AbortSignal): Promise<void> {
@@ -29,26 +27,24 @@ export async function upCommand(labArg: string, options: UpOptions, signal: Abor
   if (lab.driver !== 'dind') throw new InputError(`${lab.file}: driver: "${lab.driver}" is not available yet; use driver: dind`);
   const docker = await hostEngine();
   const started = Date.now();
-  const plan = await bringUp(docker, input, signal, options.quiet ? 'quiet' : 'listr');
-  if (!options.quiet) {
-    if (plan) console.log(`lab ${lab.name}${lab.variant ? ` (variant ${lab.variant})` : ''} is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-    const driver = new DindDriver(docker);
-    await printNodes(driver, lab.name, 'wide');
-    if (input.cluster) printPods(await listPods(await driver.nodes(lab.name)), 'table');
-  }
+  const plan = await bringUp(docker, input, signal);
+  if (plan) console.log(`lab ${lab.name}${lab.variant ? ` (variant ${lab.variant})` : ''} is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const driver = new DindDriver(docker);
+  await printNodes(driver, lab.name, 'wide');
+  if (input.cluster) printPods(await listPods(await driver.nodes(lab.name)), 'table');
 }
 
 /** Brings the lab up; resolves with the plan, or undefined when it was already up as asked. */
-export async function bringUp(docker: Docker, input: LabInput, signal: AbortSignal, render: 'listr' | 'quiet'): Promise<DindPlan | undefined> {
+export async function bringUp(docker: Docker, input: LabInput, signal: AbortSignal): Promise<DindPlan | undefined> {
   const { lab, cluster } = input;
   const driver = new DindDriver(docker);
   const current = await driver.current(lab.name);
   if (current?.complete && current.hash === input.hash) {
-    if (render === 'listr') console.log(`lab ${lab.name} is already up as asked: nothing to do`);
+    console.log(`lab ${lab.name} is already up as asked: nothing to do`);
     return undefined;
   }
   if (current) {
-    if (render === 'listr') console.log(`lab ${lab.name} is up but ${current.complete ? 'was made from another lab file or variant' : 'incomplete'}: recreating it`);
+    console.log(`lab ${lab.name} is up but ${current.complete ? 'was made from another lab file or variant' : 'incomplete'}: recreating it`);
     await driver.down(lab.name);
   }
 
@@ -89,8 +85,7 @@ export async function bringUp(docker: Docker, input: LabInput, signal: AbortSign
       : []),
   ];
   try {
-    if (render === 'listr') await runSteps(steps, signal);
-    else await runStepsQuietly(steps, signal);
+    await runSteps(steps, signal);
     return plan;
   } catch (error) {
     await driver.settle();
