@@ -5,7 +5,7 @@ import type Docker from 'dockerode';
 import { DindDriver } from '../../drivers/dind/dind-driver.js';
 import { runningView } from '../../drivers/dind/lab-view.js';
 import { DindProbeExecutor } from '../../drivers/dind/probe-executor.js';
-import { labNames } from '../../drivers/dind/remove.js';
+import type { NodeState } from '../../drivers/driver.js';
 import { ExitCode, InputError, LabFileError, type LabIssue } from '../../errors.js';
 import { Label } from '../../labels.js';
 import { YamlSource } from '../../lab/yaml-source.js';
@@ -30,7 +30,7 @@ export async function testCommand(labArg: string, options: TestOptions, signal: 
   const docker = await hostEngine();
   let input = loadLabInput(labArg, options.variant);
   const running = await new DindDriver(docker).nodes(input.lab.name);
-  if (running.length === 0 || !(await labNames(docker)).includes(input.lab.name)) {
+  if (running.length === 0) {
     throw new InputError(`lab ${input.lab.name} is not up: podlab up ${labArg}${options.variant ? ` --variant ${options.variant}` : ''} first (or use podlab run)`);
   }
   const upVariant = running[0]!.labels[Label.variant] || undefined;
@@ -39,7 +39,7 @@ export async function testCommand(labArg: string, options: TestOptions, signal: 
   }
   if (upVariant !== options.variant) input = loadLabInput(labArg, upVariant);
   checkTargets(input);
-  const report = await testLab(docker, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), signal });
+  const report = await testLab(docker, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), signal, nodes: running });
   console.log(formatConsoleReport(report, { color: Boolean(process.stdout.isTTY) }));
   console.log(formatSummary([report]));
   writeReports([report], options);
@@ -52,9 +52,13 @@ export function checkTargets(input: LabInput): void {
   if (problems.length > 0) throw assertionError(input, problems);
 }
 
-export async function testLab(docker: Docker, input: LabInput, options: { filter?: string; concurrency?: number; signal: AbortSignal }): Promise<LabReport> {
+export async function testLab(
+  docker: Docker,
+  input: LabInput,
+  options: { filter?: string; concurrency?: number; signal: AbortSignal; nodes?: NodeState[] },
+): Promise<LabReport> {
   const started = Date.now();
-  const nodes = await new DindDriver(docker).nodes(input.lab.name);
+  const nodes = options.nodes ?? (await new DindDriver(docker).nodes(input.lab.name));
   const view: LabView = await runningView(docker, nodes);
   const { probes, problems } = expandAssertions(input.lab.assertions, view, input.lab.variant);
   if (problems.length > 0) throw assertionError(input, problems);
