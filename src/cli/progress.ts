@@ -8,7 +8,7 @@ import { EnvironmentError } from '../errors.js';
 import { RetryTimeout } from '../util/retry.js';
 
 /** Called after each step (and each child step) completes: tests interrupt `up` at every boundary. */
-export type StepHook = (title: string) => void;
+export type StepHook = (title: string) => void | Promise<void>;
 
 export async function runSteps(steps: Step[], signal: AbortSignal, onStepDone?: StepHook): Promise<void> {
   const list = new Listr(toTasks(steps, signal, onStepDone), {
@@ -37,7 +37,7 @@ function toTasks(steps: Step[], signal: AbortSignal, onStepDone?: StepHook): Lis
       await step.run?.({ signal, note: (text) => (task.title = `${step.title} ${text}`) });
       const children = (await step.children?.()) ?? [];
       if (children.length === 0) {
-        onStepDone?.(step.title);
+        await onStepDone?.(step.title);
         return;
       }
       return task.newListr(toTasks(children, signal, onStepDone), { concurrent: step.concurrent ?? false, exitOnError: true });

@@ -80,11 +80,17 @@ function stepHookFromEnv(): StepHook | undefined {
   const target = Number(process.env.PODLAB_INTERRUPT_AFTER_STEP);
   if (!Number.isInteger(target) || target < 1) return undefined;
   let done = 0;
-  return (title) => {
+  return async (title) => {
     done += 1;
-    if (done === target) {
-      process.stderr.write(`(test hook: interrupting after step ${done}: ${title})\n`);
-      process.kill(process.pid, 'SIGINT');
-    }
+    if (done !== target) return;
+    process.stderr.write(`(test hook: interrupting after step ${done}: ${title})\n`);
+    // Resolves once the signal has been handled (the CLI's own handler runs first), so the
+    // interrupt lands exactly at this boundary.
+    // (Signal watchers do not keep Node's loop alive: a timer does, until the signal is in.)
+    const keepAlive = setTimeout(() => undefined, 10_000);
+    const handled = new Promise((resolve) => process.once('SIGINT', resolve));
+    process.kill(process.pid, 'SIGINT');
+    await handled;
+    clearTimeout(keepAlive);
   };
 }
