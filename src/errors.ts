@@ -79,3 +79,51 @@ function indent(text: string, prefix: string): string {
     .map((line) => prefix + line)
     .join('\n');
 }
+
+/** A bug in podlab itself (an invariant broke): exit 3, and the stack only with --debug. */
+export class InternalError extends PodlabError {
+  constructor(cause: unknown) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    super(`this is a podlab bug: ${message}\n  (run again with --debug for the stack, and report it)`, ExitCode.environment, { cause });
+  }
+}
+
+/** `up` failed and so did removing what it had created: both are reported, the first first. */
+export class TeardownError extends PodlabError {
+  constructor(
+    readonly first: unknown,
+    readonly teardown: unknown,
+  ) {
+    super(
+      `${messageOf(first)}\n  and removing what was created failed too: ${messageOf(teardown)}\n  (podlab down LAB removes the rest)`,
+      first instanceof PodlabError ? first.exitCode : ExitCode.environment,
+      { cause: first },
+    );
+  }
+}
+
+/** An engine API error carries the HTTP status the engine answered with. */
+export function isEngineError(error: unknown): error is Error & { statusCode: number } {
+  return typeof error === 'object' && error !== null && 'statusCode' in error;
+}
+
+/**
+ * Every failure as a PodlabError: engine refusals and timeouts are the environment's, anything
+ * else is a bug of podlab's.
+ */
+export function asPodlabError(error: unknown): PodlabError {
+  if (error instanceof PodlabError) return error;
+  if (isEngineError(error)) return new EnvironmentError(`Docker engine: ${error.message}`, { cause: error });
+  if (error instanceof Error && error.name === 'RetryTimeout') return new EnvironmentError(`timed out waiting for ${error.message}`, { cause: error });
+  if (error instanceof Error && error.name === 'AbortError') return new InterruptedError();
+  return new InternalError(error);
+}
+
+/** The exit code of any failure: the one mapping main and `run` share. */
+export function exitCodeOf(error: unknown): number {
+  return asPodlabError(error).exitCode;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,14 +1,51 @@
 // Commands on a running lab accept the lab's name or anything `up` accepts (a lab file, a
 // directory, a bundled lab), so `podlab down labs/guestbook` and `podlab down guestbook` agree.
+// A lab brought up from a file outside labs/ is found by name from any directory: its file's
+// absolute path is in its labels.
+import { findLab } from '../drivers/index.js';
+import type { LabDriver, RunningLab } from '../drivers/driver.js';
 import { InputError } from '../errors.js';
 import { loadLab } from '../lab/load.js';
+import { resolveLabFile } from '../lab/resolve.js';
+import { loadLabInput, type LabInput } from '../plan/lab-input.js';
 
-export function labNameOf(arg: string, running: string[]): string {
-  if (running.includes(arg)) return arg;
+const LAB_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/** The lab name an argument means: a lab file's name, or the argument itself when it is a name. */
+export function labNameOf(arg: string): string {
   try {
     return loadLab(arg).name;
   } catch (error) {
-    if (/^[a-z0-9][a-z0-9-]{0,39}$/.test(arg)) return arg;
+    if (LAB_NAME.test(arg)) return arg;
     throw error instanceof InputError ? error : new InputError(String(error));
+  }
+}
+
+/** The running lab an argument names, or exit 2 saying how to bring it up. */
+export async function attachLab(arg: string): Promise<{ driver: LabDriver; lab: RunningLab }> {
+  // A running lab's own name wins over a bundled lab or a directory that happens to share it.
+  const found = (LAB_NAME.test(arg) ? await findLab(arg) : undefined) ?? (await findLab(labNameOf(arg)));
+  if (!found) throw new InputError(`no lab named "${labNameOf(arg)}" is up (see podlab ls)`);
+  return found;
+}
+
+/**
+ * The lab file behind an argument: a running lab's own file when the argument is its name (so
+ * `podlab test my-lab` works from any directory), otherwise what `up` would load.
+ */
+export function labInputFor(arg: string, running: RunningLab | undefined, variant?: string, options: { driver?: string } = {}): LabInput {
+  const file = running && running.name === arg && running.labFile ? running.labFile : arg;
+  return loadLabInput(file, variant, options);
+}
+
+/** The lab file an argument names; the name of a running lab falls back to the file it came from. */
+export async function labFileOf(arg: string): Promise<string> {
+  try {
+    return resolveLabFile(arg);
+  } catch (error) {
+    if (!LAB_NAME.test(arg)) throw error;
+    const found = await findLab(arg).catch(() => undefined);
+    if (found?.lab.labFile) return found.lab.labFile;
+    throw error;
   }
 }

@@ -1,7 +1,11 @@
 // The podlab command line. Commands are thin; errors become exit codes here and only here
 // (0 ok, 1 assertion failed, 2 bad input, 3 environment, 130 interrupted).
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, InterruptedError, PodlabError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { closeDrivers } from '../drivers/index.js';
+import { asPodlabError, ExitCode, InterruptedError } from '../errors.js';
+import { PACKAGE_ROOT } from '../lab/resolve.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { execCommand } from './commands/exec.js';
@@ -30,10 +34,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
-    code = exitCodeFor(error);
+    code = report(error, program.opts<{ debug?: boolean }>().debug ?? false);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await closeDrivers().catch(() => undefined);
   }
   return abort.signal.aborted ? ExitCode.interrupted : code;
 }
@@ -44,14 +49,17 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .exitOverride()
     .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) })
-    .showHelpAfterError('(podlab --help lists the commands)');
+    .showHelpAfterError('(podlab --help lists the commands)')
+    .version(packageVersion(), '-V, --version', 'print podlab\'s version')
+    .option('--debug', 'show stack traces of failures');
 
   program
     .command('up')
     .description('create the lab (idempotent: an unchanged running lab is left as it is)')
     .argument('<lab>', 'lab file, directory holding lab.yaml, or bundled lab name')
     .option('--variant <name>', 'apply a named variant of the lab')
-    .action((lab: string, options: { variant?: string }) => upCommand(lab, options, signal));
+    .option('--driver <name>', 'run the lab on this driver instead of its own driver:')
+    .action((lab: string, options: { variant?: string; driver?: string }) => upCommand(lab, options, signal));
 
   program
     .command('test')
@@ -71,6 +79,7 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--variant <name>', 'run this variant')
     .option('--all-variants', 'run the lab as written and every variant')
     .option('--keep', 'leave the labs up afterwards')
+    .option('--driver <name>', 'run the labs on this driver instead of their own driver:')
     .option('--filter <text>', 'only assertions whose name contains this')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write a JSON report')
@@ -131,18 +140,18 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
   return program;
 }
 
-function exitCodeFor(error: unknown): number {
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Prints a failure once and returns its exit code; stacks only with --debug. */
+function report(error: unknown, debug: boolean): number {
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return ExitCode.ok;
     return ExitCode.badInput;
   }
-  if (error instanceof PodlabError) {
-    if (!(error instanceof InterruptedError)) console.error(`podlab: ${error.message}`);
-    return error.exitCode;
-  }
-  // An engine API error: its message says what the engine refused; the stack would not help.
-  const engineError = typeof error === 'object' && error !== null && 'statusCode' in error;
-  const text = error instanceof Error ? (engineError ? error.message : (error.stack ?? error.message)) : String(error);
-  console.error(`podlab: ${engineError ? 'Docker engine: ' : ''}${text}`);
-  return ExitCode.environment;
+  const failure = asPodlabError(error);
+  if (!(failure instanceof InterruptedError)) console.error(`podlab: ${failure.message}`);
+  if (debug) console.error((failure.cause instanceof Error ? failure.cause : failure).stack);
+  return failure.exitCode;
 }

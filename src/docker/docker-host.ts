@@ -5,6 +5,9 @@
 // construct a Dockerode or run a host command except through this seam.
 import type Docker from 'dockerode';
 
+/** Where a dind node's dockerd listens on the node's underlay address (no TLS: lab-only). */
+export const NODE_DOCKER_PORT = 2375;
+
 export interface HostCommandResult {
   exitCode: number;
   stdout: string;

@@ -11,6 +11,6 @@ export interface Step {
   title: string;
   run?: (context: StepContext) => Promise<void>;
   /** Built when the step starts, so they can depend on what earlier steps found out. */
-  children?: () => Step[];
+  children?: () => Step[] | Promise<Step[]>;
   concurrent?: boolean;
 }

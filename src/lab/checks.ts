@@ -1,7 +1,6 @@
 // Lab checks that span fields: unique node names, CIDRs that must not overlap, a backend the
 // overlay can use. Pure: they return problems with the path to blame.
-import { blockSize, formatCidr, overlaps, parseCidr } from '../net/cidr.js';
-import { FIRST_NODE_HOST } from '../plan/addresses.js';
+import { formatCidr, overlaps, parseCidr } from '../net/cidr.js';
 import type { FieldPath } from './yaml-source.js';
 import type { LabDocument } from './schema.js';
 
@@ -53,14 +52,6 @@ export function checkLab(lab: LabDocument): Problem[] {
         });
       }
     }
-  }
-
-  const underlay = lab.network.underlay ? parseCidr(lab.network.underlay) : undefined;
-  if (underlay && blockSize(underlay.prefix) < FIRST_NODE_HOST + lab.nodes.length + 1) {
-    problems.push({
-      path: ['network', 'underlay'],
-      message: `${lab.network.underlay} is too small for ${lab.nodes.length} nodes (etcd takes host 2, nodes take hosts ${FIRST_NODE_HOST} onwards)`,
-    });
   }
 
   if (lab.network.overlay === 'flannel') {

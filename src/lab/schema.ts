@@ -61,7 +61,8 @@ const network = z.strictObject({
 export const labSchema = z.strictObject({
   name: z.string().regex(NAME, 'expected 1-40 characters of a-z, 0-9 and "-", starting with a letter or digit'),
   description: z.string().optional(),
-  driver: z.enum(['dind', 'kind']).default('dind'),
+  /** Which driver runs the lab (the registry in src/drivers knows the names). */
+  driver: z.string().regex(NAME, 'expected a driver name such as dind').default('dind'),
   nodes: z.array(node).min(1, 'expected at least one node'),
   network: network.default(() => network.parse({})),
   images: z.record(z.string(), z.string()).default(() => ({})),

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { planCluster, type ClusterPlan } from '../k8s/cluster-plan.js';
 import { checkObjects, loadManifests } from '../k8s/manifests.js';
 import { loadLab, type Lab } from '../lab/load.js';
-import { labPlanHash } from './dind-plan.js';
+import { labPlanHash } from './plan-hash.js';
 
 export interface LabInput {
   lab: Lab;
@@ -17,8 +17,10 @@ export interface LabInput {
   clusterCIDR: string;
 }
 
-export function loadLabInput(arg: string, variant?: string): LabInput {
-  const lab = loadLab(arg, { variant });
+/** `driver` overrides the lab file's `driver:` (the CLI's --driver). */
+export function loadLabInput(arg: string, variant?: string, options: { driver?: string } = {}): LabInput {
+  const loaded = loadLab(arg, { variant });
+  const lab = options.driver ? { ...loaded, driver: options.driver } : loaded;
   const texts = lab.manifests.map((manifest) => readFileSync(resolve(lab.dir, manifest), 'utf8'));
   let cluster: ClusterPlan | undefined;
   if (lab.manifests.length > 0) {

@@ -40,6 +40,7 @@ export class RetryTimeout extends Error {
   constructor(what: string, timeoutMs: number, attempts: number, lastError: unknown) {
     const reason = lastError instanceof Error ? lastError.message : String(lastError ?? 'not ready');
     super(`${what}: not ready after ${(timeoutMs / 1000).toFixed(1)}s (${attempts} attempts): ${reason}`);
+    this.name = 'RetryTimeout';
     this.attempts = attempts;
     this.lastError = lastError;
   }

@@ -5,12 +5,14 @@ import { execa } from 'execa';
 import { execIn } from '../../src/docker/exec.js';
 import { labRules } from '../../src/drivers/dind/host-bridge-rule.js';
 import { loadImageIntoNodes } from '../../src/drivers/dind/node-images.js';
-import { nodeEngine } from '../../src/drivers/dind/node-engine.js';
+import { LocalDockerHost } from '../../src/docker/local-host.js';
 import type { PodState } from '../../src/drivers/dind/pods.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
 export const docker = new Docker();
+/** The machine as the drivers see it, for helpers that reach into nodes' own engines. */
+export const machine = new LocalDockerHost();
 
 export interface CliResult {
   exitCode: number;
@@ -64,14 +66,14 @@ export async function nodeIP(lab: string, node: string): Promise<string> {
  * answers ping. Resolves with its IP on the node's docker0.
  */
 export async function startEchoServer(ip: string, name: string): Promise<string> {
-  const engine = nodeEngine(ip);
+  const engine = machine.nodeEngine(ip);
   const container = await engine.createContainer({ name, Image: 'podlab/busybox', Cmd: ['nc', '-ll', '-p', '5000', '-e', 'cat'] });
   await container.start();
   return (await container.inspect()).NetworkSettings.IPAddress;
 }
 
 export async function runInNodeDocker(ip: string, command: string[]): Promise<{ exitCode: number; output: string }> {
-  const engine = nodeEngine(ip);
+  const engine = machine.nodeEngine(ip);
   const container = await engine.createContainer({ Image: 'podlab/busybox', Cmd: command });
   try {
     await container.start();
@@ -84,7 +86,7 @@ export async function runInNodeDocker(ip: string, command: string[]): Promise<{ 
 }
 
 export async function loadBusybox(lab: string, nodes: string[]): Promise<void> {
-  await loadImageIntoNodes(docker, 'podlab/busybox', await Promise.all(nodes.map((node) => nodeIP(lab, node))));
+  await loadImageIntoNodes(machine, 'podlab/busybox', await Promise.all(nodes.map((node) => nodeIP(lab, node))));
 }
 
 function demux(buffer: Buffer): string {

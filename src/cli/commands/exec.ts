@@ -1,39 +1,32 @@
-// podlab exec LAB NODE -- CMD...: a command in a node (pods arrive with manifests).
-import { DindDriver } from '../../drivers/dind/dind-driver.js';
-import { labNames } from '../../drivers/dind/remove.js';
+// podlab exec LAB NODE|pod/NAME [-c CONTAINER] -- CMD...: a command in a node or a pod's
+// container, stdio passed through (a TTY when both ends are terminals).
+import type { ExecTarget, RunningLab } from '../../drivers/driver.js';
 import { InputError } from '../../errors.js';
-import { execa } from 'execa';
-import { NODE_DOCKER_PORT } from '../../drivers/dind/node-engine.js';
-import type { NodeState } from '../../drivers/driver.js';
-import { hostEngine } from '../engine.js';
-import { listPods } from './get-cluster.js';
 import { findPod, ResolveError } from '../../probe/resolve.js';
 import { parseTarget } from '../../probe/targets.js';
-import { labNameOf } from '../lab-ref.js';
+import { attachLab } from '../lab-ref.js';
 
 export async function execCommand(labArg: string, target: string, command: string[], options: { container?: string } = {}): Promise<number> {
   const argv = command[0] === '--' ? command.slice(1) : command;
   if (argv.length === 0) throw new InputError('podlab exec: give the command after --, e.g. podlab exec LAB node1 -- ip route');
-  const docker = await hostEngine();
-  const lab = labNameOf(labArg, await labNames(docker));
-  const driver = new DindDriver(docker);
-  const nodes = await driver.nodes(lab);
-  if (nodes.length === 0) throw new InputError(`no lab named "${lab}" is up (see podlab ls)`);
+  const { lab } = await attachLab(labArg);
   const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
-  if (target.startsWith('pod/')) return execInPod(nodes, target.slice(4), argv, options.container, tty);
-  const node = target.replace(/^node\//, '');
-  if (!nodes.some((candidate) => candidate.name === node)) {
-    throw new InputError(`lab ${lab} has no node "${node}"; its nodes: ${nodes.map((candidate) => candidate.name).join(', ')}`);
-  }
-  return driver.execInNode(lab, node, argv, tty);
+  return lab.exec(await execTarget(lab, target, options.container), argv, { tty });
 }
 
-/**
- * A pod's container runs in its node's dockerd: the docker CLI talks to that engine directly.
- * The pod is named as in assertions: pod/NAME[.NS][#N], NAME a pod or its controller.
- */
-async function execInPod(nodes: NodeState[], name: string, argv: string[], containerName: string | undefined, tty: boolean): Promise<number> {
-  const pods = await listPods(nodes);
+async function execTarget(lab: RunningLab, target: string, containerName: string | undefined): Promise<ExecTarget> {
+  if (target.startsWith('pod/')) return podTarget(lab, target.slice(4), containerName);
+  const node = target.replace(/^node\//, '');
+  const nodes = await lab.nodes();
+  if (!nodes.some((candidate) => candidate.name === node)) {
+    throw new InputError(`lab ${lab.name} has no node "${node}"; its nodes: ${nodes.map((candidate) => candidate.name).join(', ')}`);
+  }
+  return { kind: 'node', node };
+}
+
+/** The pod is named as in assertions: pod/NAME[.NS][#N], NAME a pod or its controller. */
+async function podTarget(lab: RunningLab, name: string, containerName: string | undefined): Promise<ExecTarget> {
+  const pods = await lab.pods();
   let target;
   try {
     target = parseTarget(`pod/${name}`);
@@ -51,7 +44,5 @@ async function execInPod(nodes: NodeState[], name: string, argv: string[], conta
   const pod = pods.find((candidate) => candidate.name === found.name && candidate.namespace === found.namespace)!;
   const container = containerName ? pod.containers.find((candidate) => candidate.name === containerName) : pod.containers[0];
   if (!container) throw new InputError(`pod ${pod.name} has no container "${containerName}"; it has: ${pod.containers.map((candidate) => candidate.name).join(', ')}`);
-  const node = nodes.find((candidate) => candidate.name === pod.node)!;
-  const result = await execa('docker', ['-H', `tcp://${node.underlayIP}:${NODE_DOCKER_PORT}`, 'exec', tty ? '-it' : '-i', container.id, ...argv], { stdio: 'inherit', reject: false });
-  return result.exitCode ?? 1;
+  return { kind: 'pod', pod, container: container.name };
 }

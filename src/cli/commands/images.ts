@@ -3,11 +3,11 @@ import { IMAGES, imageSpec } from '../../images/catalog.js';
 import { ensureImage } from '../../images/build.js';
 import { InputError } from '../../errors.js';
 import { Label } from '../../labels.js';
-import { hostEngine } from '../engine.js';
+import { dockerHost } from '../../drivers/index.js';
 
 export async function imagesBuildCommand(names: string[], options: { force?: boolean }): Promise<void> {
   const specs = names.length === 0 ? IMAGES : names.map((name) => imageSpec(name) ?? unknownImage(name));
-  const docker = await hostEngine();
+  const docker = await dockerHost().engine();
   // One at a time: the node image's first build also builds flanneld, and two builds would
   // only fight over two cores.
   for (const spec of specs) {
@@ -18,7 +18,7 @@ export async function imagesBuildCommand(names: string[], options: { force?: boo
 }
 
 export async function cacheCleanCommand(): Promise<void> {
-  const docker = await hostEngine();
+  const docker = await dockerHost().engine();
   const filters = JSON.stringify({ label: [Label.cache] });
   const containers = await docker.listContainers({ all: true, filters });
   await Promise.all(containers.map((info) => docker.getContainer(info.Id).remove({ force: true, v: true })));

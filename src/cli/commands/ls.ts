@@ -1,10 +1,9 @@
-// podlab ls: running labs, found by label.
-import { DindDriver } from '../../drivers/dind/dind-driver.js';
-import { hostEngine } from '../engine.js';
+// podlab ls: running labs of every driver, found by label.
+import { listLabs } from '../../drivers/index.js';
 import { formatAge, formatTable } from '../table.js';
 
 export async function lsCommand(options: { output?: string }): Promise<void> {
-  const labs = await new DindDriver(await hostEngine()).list();
+  const labs = await listLabs();
   if (options.output === 'json') {
     console.log(JSON.stringify(labs, null, 2));
     return;
@@ -15,8 +14,8 @@ export async function lsCommand(options: { output?: string }): Promise<void> {
   }
   console.log(
     formatTable(
-      ['NAME', 'VARIANT', 'DRIVER', 'NODES', 'AGE'],
-      labs.map((lab) => [lab.name, lab.variant || '-', lab.driver, `${lab.running}/${lab.nodes}`, formatAge(lab.createdAt)]),
+      ['NAME', 'VARIANT', 'DRIVER', 'NODES', 'AGE', 'LAB FILE'],
+      labs.map((lab) => [lab.name, lab.variant || '-', lab.driver, `${lab.running}/${lab.nodes}`, formatAge(lab.createdAt), lab.labFile ?? '-']),
     ),
   );
 }

@@ -1,14 +1,13 @@
-// podlab run LAB... [--variant V | --all-variants] [--keep]: up, test and down for each lab and
-// variant, one after the other: the CI entry point. Every lab is checked before the first is
-// brought up (bad input exits 2 having created nothing); each is torn down unless --keep, also
-// on failure and Ctrl-C. The exit code is the worst of all.
-import { DindDriver } from '../../drivers/dind/dind-driver.js';
-import { ExitCode, InputError, PodlabError } from '../../errors.js';
-import { passed, type LabReport } from '../../probe/results.js';
-import { loadLabInput, type LabInput } from '../../plan/lab-input.js';
+// podlab run LAB... [--variant V | --all-variants] [--keep] [--driver D]: up, test and down for
+// each lab and variant, one after the other: the CI entry point. Every lab is checked before the
+// first is brought up (bad input exits 2 having created nothing); each is torn down unless
+// --keep, also on failure and Ctrl-C. The exit code is the worst of all.
+import { driverFor } from '../../drivers/index.js';
+import { asPodlabError, EnvironmentError, ExitCode, InputError } from '../../errors.js';
 import { loadLab } from '../../lab/load.js';
+import { passed, type LabReport } from '../../probe/results.js';
 import { formatConsoleReport, formatSummary } from '../../report/index.js';
-import { hostEngine } from '../engine.js';
+import { labFileOf, labInputFor } from '../lab-ref.js';
 import { bringUp } from './up.js';
 import { checkTargets, testLab, writeReports } from './test.js';
 
@@ -20,39 +19,43 @@ export interface RunOptions {
   json?: string;
   filter?: string;
   concurrency?: string;
+  driver?: string;
 }
 
 export async function runCommand(labArgs: string[], options: RunOptions, signal: AbortSignal): Promise<number> {
   if (options.variant && options.allVariants) throw new InputError('podlab run: --variant and --all-variants exclude each other');
-  const inputs: LabInput[] = labArgs.flatMap((arg) => {
-    const variants = options.allVariants ? [undefined, ...loadLab(arg).variantNames] : [options.variant];
-    return variants.map((variant) => loadLabInput(arg, variant));
-  });
-  for (const input of inputs) {
-    if (input.lab.driver !== 'dind') throw new InputError(`${input.lab.file}: driver: "${input.lab.driver}" is not available yet; use driver: dind`);
-    checkTargets(input);
+  const jobs = [];
+  for (const arg of labArgs) {
+    const file = await labFileOf(arg);
+    const variants = options.allVariants ? [undefined, ...loadLab(file).variantNames] : [options.variant];
+    for (const variant of variants) {
+      const input = labInputFor(file, undefined, variant, { driver: options.driver });
+      jobs.push({ input, driver: driverFor(input) });
+      checkTargets(input);
+    }
   }
 
-  const docker = await hostEngine();
   const reports: LabReport[] = [];
   let worst: number = ExitCode.ok;
-  for (const input of inputs) {
+  for (const { input, driver } of jobs) {
     if (signal.aborted) break;
     const label = `${input.lab.name}${input.lab.variant ? ` (variant ${input.lab.variant})` : ''}`;
     console.log(`\n=== ${label}`);
     const started = Date.now();
     let report: LabReport;
     try {
-      await bringUp(docker, input, signal);
-      report = await testLab(docker, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), signal });
+      await bringUp(driver, input, signal);
+      const running = await driver.attach(input.lab.name);
+      if (!running) throw new EnvironmentError(`lab ${input.lab.name} was brought up but its driver cannot find it`);
+      report = await testLab(running, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), signal });
       if (!report.results.every(passed)) worst = Math.max(worst, ExitCode.assertionFailed);
     } catch (error) {
       if (signal.aborted) throw signal.reason ?? error;
-      const code = error instanceof PodlabError ? error.exitCode : ExitCode.environment;
-      worst = Math.max(worst, code);
-      report = { lab: input.lab.name, variant: input.lab.variant ?? 'default', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, results: [], error: (error as Error).message };
+      const failure = asPodlabError(error);
+      worst = Math.max(worst, failure.exitCode);
+      report = { lab: input.lab.name, variant: input.lab.variant ?? 'default', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, results: [], error: failure.message };
     } finally {
-      if (!options.keep) await new DindDriver(docker).down(input.lab.name);
+      if (!options.keep || signal.aborted) await driver.down(input.lab.name);
     }
     reports.push(report);
     console.log(formatConsoleReport(report, { color: Boolean(process.stdout.isTTY) }));
@@ -61,4 +64,3 @@ export async function runCommand(labArgs: string[], options: RunOptions, signal:
   console.log(formatSummary(reports));
   return worst;
 }
-

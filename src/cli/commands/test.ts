@@ -1,22 +1,16 @@
 // podlab test LAB: run the lab's assertions against the running lab (exit 1 if any did not
 // meet its expectation). Also the test phase of `podlab run`.
 import { readFileSync, writeFileSync } from 'node:fs';
-import type Docker from 'dockerode';
-import { DindDriver } from '../../drivers/dind/dind-driver.js';
-import { runningView } from '../../drivers/dind/lab-view.js';
-import { DindProbeExecutor } from '../../drivers/dind/probe-executor.js';
-import type { NodeState } from '../../drivers/driver.js';
+import type { RunningLab } from '../../drivers/driver.js';
 import { ExitCode, InputError, LabFileError, type LabIssue } from '../../errors.js';
-import { Label } from '../../labels.js';
 import { YamlSource } from '../../lab/yaml-source.js';
+import type { LabInput } from '../../plan/lab-input.js';
 import { expandAssertions, filterProbes, type ExpandProblem } from '../../probe/expand.js';
 import { planView } from '../../probe/plan-view.js';
 import { passed, type LabReport } from '../../probe/results.js';
 import { runProbes } from '../../probe/runner.js';
-import type { LabView } from '../../probe/view.js';
-import { loadLabInput, type LabInput } from '../../plan/lab-input.js';
 import { formatConsoleReport, formatSummary, toJUnit, toJsonReport } from '../../report/index.js';
-import { hostEngine } from '../engine.js';
+import { attachLab, labInputFor } from '../lab-ref.js';
 
 export interface TestOptions {
   variant?: string;
@@ -27,19 +21,16 @@ export interface TestOptions {
 }
 
 export async function testCommand(labArg: string, options: TestOptions, signal: AbortSignal): Promise<number> {
-  const docker = await hostEngine();
-  let input = loadLabInput(labArg, options.variant);
-  const running = await new DindDriver(docker).nodes(input.lab.name);
-  if (running.length === 0) {
-    throw new InputError(`lab ${input.lab.name} is not up: podlab up ${labArg}${options.variant ? ` --variant ${options.variant}` : ''} first (or use podlab run)`);
-  }
-  const upVariant = running[0]!.labels[Label.variant] || undefined;
+  const { lab: running } = await attachLab(labArg).catch((error) => {
+    throw error instanceof InputError ? new InputError(`${error.message}: podlab up ${labArg}${options.variant ? ` --variant ${options.variant}` : ''} first (or use podlab run)`) : error;
+  });
+  const upVariant = running.variant;
   if (options.variant !== undefined && options.variant !== upVariant) {
-    throw new InputError(`lab ${input.lab.name} is up ${upVariant ? `as variant ${upVariant}` : 'without a variant'}, not ${options.variant}`);
+    throw new InputError(`lab ${running.name} is up ${upVariant ? `as variant ${upVariant}` : 'without a variant'}, not ${options.variant}`);
   }
-  if (upVariant !== options.variant) input = loadLabInput(labArg, upVariant);
+  const input = labInputFor(labArg, running, upVariant, { driver: running.driver });
   checkTargets(input);
-  const report = await testLab(docker, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), signal, nodes: running });
+  const report = await testLab(running, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), signal });
   console.log(formatConsoleReport(report, { color: Boolean(process.stdout.isTTY) }));
   console.log(formatSummary([report]));
   writeReports([report], options);
@@ -52,18 +43,13 @@ export function checkTargets(input: LabInput): void {
   if (problems.length > 0) throw assertionError(input, problems);
 }
 
-export async function testLab(
-  docker: Docker,
-  input: LabInput,
-  options: { filter?: string; concurrency?: number; signal: AbortSignal; nodes?: NodeState[] },
-): Promise<LabReport> {
+export async function testLab(running: RunningLab, input: LabInput, options: { filter?: string; concurrency?: number; signal: AbortSignal }): Promise<LabReport> {
   const started = Date.now();
-  const nodes = options.nodes ?? (await new DindDriver(docker).nodes(input.lab.name));
-  const view: LabView = await runningView(docker, nodes);
+  const view = await running.view();
   const { probes, problems } = expandAssertions(input.lab.assertions, view, input.lab.variant);
   if (problems.length > 0) throw assertionError(input, problems);
   const selected = filterProbes(probes, options.filter);
-  const results = await runProbes(selected, new DindProbeExecutor(docker, input.lab.name, nodes), { concurrency: options.concurrency, signal: options.signal });
+  const results = await runProbes(selected, await running.probes(), { concurrency: options.concurrency, signal: options.signal });
   return { lab: input.lab.name, variant: input.lab.variant ?? 'default', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, results };
 }
 

@@ -1,95 +1,96 @@
-// podlab up LAB [--variant V]: images on demand, underlay, etcd, nodes, flanneld, dockerd.
-// A second `up` of an unchanged, running lab does nothing; a changed or broken one is rebuilt.
-// Any failure or Ctrl-C removes everything the lab had created.
-import type Docker from 'dockerode';
-import { DindDriver } from '../../drivers/dind/dind-driver.js';
-import type { Step } from '../../drivers/steps.js';
-import { InputError } from '../../errors.js';
-import { imageSpec } from '../../images/catalog.js';
-import { ensureImage } from '../../images/build.js';
-import { applySteps } from '../../drivers/dind/cluster-apply.js';
-import { execOk } from '../../docker/exec.js';
-import { PROBE_IMAGE } from '../../drivers/dind/probe-executor.js';
-import type { DindPlan } from '../../plan/dind-plan.js';
+// podlab up LAB [--variant V] [--driver D]: the driver's steps (images, network, nodes,
+// manifests, setup commands). A second `up` of an unchanged, running lab does nothing; a changed
+// or broken one is rebuilt. Any failure or Ctrl-C removes everything the lab had created,
+// whichever step was running when it came.
+import { driverFor } from '../../drivers/index.js';
+import type { LabDriver } from '../../drivers/driver.js';
+import { TeardownError } from '../../errors.js';
 import { loadLabInput, type LabInput } from '../../plan/lab-input.js';
-import { hostEngine } from '../engine.js';
-import { runSteps } from '../progress.js';
-import { printNodes } from './get.js';
-import { listPods, printPods } from './get-cluster.js';
+import { printNodes, printPods } from '../print.js';
+import { runSteps, type StepHook } from '../progress.js';
 
 export interface UpOptions {
   variant?: string;
+  driver?: string;
 }
 
 export async function upCommand(labArg: string, options: UpOptions, signal: AbortSignal): Promise<void> {
-  const input = loadLabInput(labArg, options.variant);
+  const input = loadLabInput(labArg, options.variant, { driver: options.driver });
+  const driver = driverFor(input);
   const { lab } = input;
-  if (lab.driver !== 'dind') throw new InputError(`${lab.file}: driver: "${lab.driver}" is not available yet; use driver: dind`);
-  const docker = await hostEngine();
   const started = Date.now();
-  const plan = await bringUp(docker, input, signal);
-  if (plan) console.log(`lab ${lab.name}${lab.variant ? ` (variant ${lab.variant})` : ''} is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  const driver = new DindDriver(docker);
-  await printNodes(driver, lab.name, 'wide');
-  if (input.cluster) printPods(await listPods(await driver.nodes(lab.name)), 'table');
+  const created = await bringUp(driver, input, signal, stepHookFromEnv());
+  await whileUp(driver, lab.name, signal, created, async () => {
+    if (created) console.log(`lab ${lab.name}${lab.variant ? ` (variant ${lab.variant})` : ''} is up in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+    const running = await driver.attach(lab.name);
+    if (!running) return;
+    printNodes(await running.nodes(), 'wide');
+    if (input.cluster) printPods(await running.pods(), 'table');
+  });
 }
 
-/** Brings the lab up; resolves with the plan, or undefined when it was already up as asked. */
-export async function bringUp(docker: Docker, input: LabInput, signal: AbortSignal): Promise<DindPlan | undefined> {
-  const { lab, cluster } = input;
-  const driver = new DindDriver(docker);
-  const current = await driver.current(lab.name);
+/**
+ * Brings the lab up; resolves true when it created the lab, false when the lab was already up
+ * as asked. On failure or abort it removes what was created and rethrows (both failures when
+ * the removal fails too).
+ */
+export async function bringUp(driver: LabDriver, input: LabInput, signal: AbortSignal, onStepDone?: StepHook): Promise<boolean> {
+  const { lab } = input;
+  const current = await driver.status(lab.name);
   if (current?.complete && current.hash === input.hash) {
     console.log(`lab ${lab.name} is already up as asked: nothing to do`);
-    return undefined;
+    return false;
   }
   if (current) {
-    console.log(`lab ${lab.name} is up but ${current.complete ? 'was made from another lab file or variant' : 'incomplete'}: recreating it`);
+    console.log(`lab ${lab.name} is up but ${current.complete ? 'was made from another lab file, variant or driver' : 'incomplete'}: recreating it`);
     await driver.down(lab.name);
   }
-
-  let plan: DindPlan | undefined;
-  const steps: Step[] = [
-    {
-      title: 'images',
-      concurrent: true,
-      children: () =>
-        ['node', ...(lab.network.overlay === 'flannel' ? ['etcd'] : []), ...(lab.assertions.length > 0 ? ['probe'] : [])].map((name) => ({
-          title: `podlab/${name}`,
-          run: async ({ note }) => note(`(${await ensureImage(docker, imageSpec(name)!)})`),
-        })),
-    },
-    {
-      title: 'underlay network',
-      run: async ({ note }) => {
-        plan = await driver.prepare(lab, input.hash);
-        note(`${plan.network.name} ${plan.network.subnet} (internal)`);
-      },
-    },
-    { title: 'lab', children: () => driver.upSteps(plan!) },
-    ...(cluster
-      ? [{ title: 'manifests', children: () => applySteps(docker, plan!, cluster, input.clusterCIDR, lab.assertions.length > 0 ? [PROBE_IMAGE] : [], (promise) => driver.track(promise)) }]
-      : []),
-    ...(lab.setup.length > 0
-      ? [
-          {
-            title: 'setup commands',
-            run: async ({ signal }: { signal: AbortSignal }) => {
-              for (const step of lab.setup) {
-                const nodes = step.node === 'all' ? plan!.nodes : plan!.nodes.filter((node) => node.name === step.node);
-                await Promise.all(nodes.map((node) => driver.track(execOk(docker, node.container, ['sh', '-c', step.run], { signal }))));
-              }
-            },
-          },
-        ]
-      : []),
-  ];
   try {
-    await runSteps(steps, signal);
-    return plan;
+    await runSteps(driver.upSteps(input), signal, onStepDone);
+    return true;
   } catch (error) {
-    await driver.settle();
-    await driver.down(lab.name);
-    throw signal.aborted ? (signal.reason ?? error) : error;
+    const first = signal.aborted ? (signal.reason ?? error) : error;
+    try {
+      await driver.down(lab.name);
+    } catch (teardownError) {
+      throw new TeardownError(first, teardownError);
+    }
+    throw first;
   }
+}
+
+/**
+ * Runs what follows a successful `up` (printing, testing); a Ctrl-C meanwhile still removes the
+ * lab this command created, as the interrupt message promises.
+ */
+export async function whileUp(driver: LabDriver, lab: string, signal: AbortSignal, created: boolean, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } finally {
+    if (signal.aborted && created) await driver.down(lab);
+  }
+}
+
+/**
+ * PODLAB_INTERRUPT_AFTER_STEP=N: the process interrupts itself (SIGINT, as Ctrl-C would) when
+ * the Nth step completes. The end-to-end test of Ctrl-C safety uses it to hit every step
+ * boundary exactly, instead of racing a timer.
+ */
+function stepHookFromEnv(): StepHook | undefined {
+  const target = Number(process.env.PODLAB_INTERRUPT_AFTER_STEP);
+  if (!Number.isInteger(target) || target < 1) return undefined;
+  let done = 0;
+  return async (title) => {
+    done += 1;
+    if (done !== target) return;
+    process.stderr.write(`(test hook: interrupting after step ${done}: ${title})\n`);
+    // Resolves once the signal has been handled (the CLI's own handler runs first), so the
+    // interrupt lands exactly at this boundary.
+    // (Signal watchers do not keep Node's loop alive: a timer does, until the signal is in.)
+    const keepAlive = setTimeout(() => undefined, 10_000);
+    const handled = new Promise((resolve) => process.once('SIGINT', resolve));
+    process.kill(process.pid, 'SIGINT');
+    await handled;
+    clearTimeout(keepAlive);
+  };
 }

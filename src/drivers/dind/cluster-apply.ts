@@ -10,9 +10,9 @@ import { imageSpec } from '../../images/catalog.js';
 import { ensureImage } from '../../images/build.js';
 import { renderRules } from '../../net/kube-proxy.js';
 import type { ProxyEndpoint } from '../../net/kube-proxy-input.js';
-import type { DindPlan } from '../../plan/dind-plan.js';
+import type { DindPlan } from './plan.js';
 import type { Step } from '../steps.js';
-import { nodeEngine } from './node-engine.js';
+import type { DockerHost } from '../../docker/docker-host.js';
 import { loadImageIntoNodes } from './node-images.js';
 import { createSandbox, PAUSE_IMAGE, startContainers, type PodSandbox } from './pods.js';
 import { installServiceRules } from './service-rules.js';
@@ -30,6 +30,7 @@ export interface ClusterState {
 
 /** `extraImages`: needed on every node that runs pods (the probe image, when the lab has assertions). */
 export function applySteps(
+  host: DockerHost,
   docker: Docker,
   plan: DindPlan,
   cluster: ClusterPlan,
@@ -61,7 +62,7 @@ export function applySteps(
               throw new EnvironmentError(`image ${image} is neither built by podlab nor present in the engine; map it under images: in the lab file`);
             }
             const nodes = [...imagesByNode.entries()].filter(([, set]) => set.has(image)).map(([node]) => nodeIP(node));
-            await track(loadImageIntoNodes(docker, image, nodes));
+            await track(loadImageIntoNodes(host, image, nodes));
           },
         })),
     },
@@ -72,7 +73,7 @@ export function applySteps(
         cluster.pods.map((pod) => ({
           title: `${pod.namespace}/${pod.name} on ${pod.node}`,
           run: async ({ note }) => {
-            const sandbox = await track(createSandbox(nodeEngine(nodeIP(pod.node)), pod, cluster.pods.indexOf(pod), plan.lab, cluster.dnsIP));
+            const sandbox = await track(createSandbox(host.nodeEngine(nodeIP(pod.node)), pod, cluster.pods.indexOf(pod), plan.lab, cluster.dnsIP));
             sandboxes.push(sandbox);
             note(sandbox.ip);
           },
@@ -99,7 +100,7 @@ export function applySteps(
           run: async () => {
             // The DNS server starts with its records in place.
             const files: Parameters<typeof startContainers>[2] = isDnsPod(sandbox) ? { dnsmasq: { dir: DNS_RECORDS_DIR, name: 'records', content: dnsRecords(cluster.services) } } : {};
-            await track(startContainers(nodeEngine(nodeIP(sandbox.node)), sandbox, files));
+            await track(startContainers(host.nodeEngine(nodeIP(sandbox.node)), sandbox, files));
           },
         })),
     },

@@ -3,7 +3,7 @@
 // so it gets every other capability with the confinements lifted instead.
 import type Docker from 'dockerode';
 import { Label } from '../../labels.js';
-import { ETCD_IMAGE, NODE_IMAGE, type DindPlan, type NodePlan } from '../../plan/dind-plan.js';
+import { ETCD_IMAGE, NODE_IMAGE, type DindPlan, type NodePlan } from './plan.js';
 
 export function etcdContainerSpec(plan: DindPlan, etcd: NonNullable<DindPlan['etcd']>): Docker.ContainerCreateOptions {
   return {
@@ -21,7 +21,7 @@ export function etcdContainerSpec(plan: DindPlan, etcd: NonNullable<DindPlan['et
 }
 
 /** `store`: the volume holding the node's /var/lib/docker (its images survive the lab). */
-export function nodeContainerSpec(plan: DindPlan, node: NodePlan, store: string): Docker.ContainerCreateOptions {
+export function nodeContainerSpec(plan: Pick<DindPlan, 'network'>, node: NodePlan, store: string): Docker.ContainerCreateOptions {
   return {
     name: node.container,
     Hostname: node.name,

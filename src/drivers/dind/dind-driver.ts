@@ -1,19 +1,25 @@
 // The dind driver: a lab is an internal Docker network, an etcd container and one container
-// per node, each node running its own flanneld and dockerd. Everything carries the lab label.
-import type Docker from 'dockerode';
+// per node, each node running its own flanneld and dockerd; manifests become pods in the
+// nodes' dockerds and kube-proxy-style rules in their iptables. Everything carries the lab label.
+import type { DockerHost } from '../../docker/docker-host.js';
 import { execIn, execOk } from '../../docker/exec.js';
-import { EnvironmentError } from '../../errors.js';
-import { Label, labFilter } from '../../labels.js';
-import { parseSubnetEnv } from '../../net/flannel.js';
-import type { Lab } from '../../lab/load.js';
+import { ensureImage } from '../../images/build.js';
+import { imageSpec } from '../../images/catalog.js';
+import { Label } from '../../labels.js';
 import { parseCidr, type Cidr } from '../../net/cidr.js';
-import { planDind, type DindPlan, type NodePlan } from '../../plan/dind-plan.js';
+import type { LabInput } from '../../plan/lab-input.js';
 import { retryUntil } from '../../util/retry.js';
-import type { LabDriver, LabSummary, NodeState, RemoveReport } from '../driver.js';
-import type { Step } from '../steps.js';
+import type { DoctorCheck, DriverIssue, LabDriver, LabStatus, LabSummary, RemoveReport, RunningLab } from '../driver.js';
+import type { Step, StepContext } from '../steps.js';
+import { checkForDind } from './checks.js';
+import { applySteps } from './cluster-apply.js';
+import { nodeKernelChecks } from './doctor-checks.js';
 import { etcdContainerSpec, nodeContainerSpec } from './containers.js';
 import { dockerdArgs, setForwardPolicy, startDockerd, startFlanneld } from './node-boot.js';
-import { labNames, removeLab } from './remove.js';
+import { planDind, type DindPlan, type NodePlan } from './plan.js';
+import { PROBE_IMAGE } from './probe-executor.js';
+import { labsByLabel, removeLab } from './remove.js';
+import { DindRunningLab, nodeContainers } from './running-lab.js';
 import { withStores } from './stores.js';
 import { InflightTracker } from './tracker.js';
 import { chooseUnderlay, createUnderlay, subnetsInUse } from './underlay.js';
@@ -21,39 +27,56 @@ import { chooseUnderlay, createUnderlay, subnetsInUse } from './underlay.js';
 const ETCD_TIMEOUT_MS = 20_000;
 
 export class DindDriver implements LabDriver {
+  readonly name = 'dind';
   private readonly tracker = new InflightTracker();
 
-  constructor(private readonly docker: Docker) {}
+  constructor(private readonly host: DockerHost) {}
 
-  upSteps(plan: DindPlan): Step[] {
+  async diagnose(): Promise<DoctorCheck[]> {
+    return nodeKernelChecks(await this.host.engine());
+  }
+
+  check(input: LabInput): DriverIssue[] {
+    return checkForDind(input.lab);
+  }
+
+  upSteps(input: LabInput): Step[] {
+    const { lab, cluster } = input;
     const track = <T>(promise: Promise<T>) => this.tracker.track(promise);
+    let plan: DindPlan | undefined;
+    const images = ['node', ...(lab.network.overlay === 'flannel' ? ['etcd'] : []), ...(lab.assertions.length > 0 ? ['probe'] : [])];
     return [
       {
-        title: plan.etcd ? `etcd and ${plan.nodes.length} node containers` : `${plan.nodes.length} node containers`,
-        concurrent: true,
-        children: () => [
-          ...(plan.etcd ? [{ title: 'etcd: flannel config', run: (c: { signal: AbortSignal }) => track(this.startEtcd(plan, c.signal)) }] : []),
-          { title: `nodes ${plan.nodes.map((node) => node.name).join(', ')}`, run: (c: { signal: AbortSignal }) => track(this.startNodeContainers(plan, c.signal)) },
-        ],
-      },
-      {
-        title: plan.overlay === 'flannel' ? `flanneld (${plan.flannel!.backend}) and dockerd on every node` : 'dockerd on every node',
+        title: 'images',
         concurrent: true,
         children: () =>
-          plan.nodes.map((node) => ({
-            title: `${node.name}: ${plan.overlay === 'flannel' ? 'flanneld → ' : ''}dockerd`,
-            run: ({ signal }: { signal: AbortSignal }) => track(this.bootNode(plan, node, signal)),
+          images.map((name) => ({
+            title: `podlab/${name}`,
+            run: async ({ note }: StepContext) => note(`(${await ensureImage(await this.host.engine(), imageSpec(name)!)})`),
           })),
       },
+      {
+        title: 'underlay network',
+        run: async ({ note }) => {
+          plan = await this.prepare(input);
+          note(`${plan.network.name} ${plan.network.subnet} (internal)`);
+        },
+      },
+      { title: 'lab', children: () => this.labSteps(plan!) },
+      ...(cluster ? [{ title: 'manifests', children: () => this.manifestSteps(plan!, input) }] : []),
+      ...(lab.setup.length > 0 ? [{ title: 'setup commands', run: ({ signal }: StepContext) => this.runSetup(plan!, input, signal) }] : []),
     ];
   }
 
-  async prepare(lab: Lab, hash: string): Promise<DindPlan> {
+  /** Plans the lab and creates its underlay, picking a free subnet if the lab names none. */
+  private async prepare(input: LabInput): Promise<DindPlan> {
+    const { lab } = input;
+    const docker = await this.host.engine();
     const conflicts: Cidr[] = [];
     for (let attempt = 1; ; attempt++) {
-      const plan = planDind(lab, chooseUnderlay(lab, [...(await subnetsInUse(this.docker)), ...conflicts]), hash);
+      const plan = planDind(lab, chooseUnderlay(lab, [...(await subnetsInUse(docker)), ...conflicts]), input.hash);
       try {
-        await this.tracker.track(createUnderlay(this.docker, plan.network));
+        await this.tracker.track(createUnderlay(this.host, plan.network));
         return plan;
       } catch (error) {
         // Another lab took the same free subnet a moment earlier: pick again.
@@ -64,24 +87,53 @@ export class DindDriver implements LabDriver {
     }
   }
 
-  /** Counts an engine call that a step outside the driver started, for settle(). */
-  track<T>(promise: Promise<T>): Promise<T> {
-    return this.tracker.track(promise);
+  private labSteps(plan: DindPlan): Step[] {
+    const track = <T>(promise: Promise<T>) => this.tracker.track(promise);
+    return [
+      {
+        title: plan.etcd ? `etcd and ${plan.nodes.length} node containers` : `${plan.nodes.length} node containers`,
+        concurrent: true,
+        children: () => [
+          ...(plan.etcd ? [{ title: 'etcd: flannel config', run: ({ signal }: StepContext) => track(this.startEtcd(plan, signal)) }] : []),
+          { title: `nodes ${plan.nodes.map((node) => node.name).join(', ')}`, run: ({ signal }: StepContext) => track(this.startNodeContainers(plan, signal)) },
+        ],
+      },
+      {
+        title: plan.overlay === 'flannel' ? `flanneld (${plan.flannel!.backend}) and dockerd on every node` : 'dockerd on every node',
+        concurrent: true,
+        children: () =>
+          plan.nodes.map((node) => ({
+            title: `${node.name}: ${plan.overlay === 'flannel' ? 'flanneld → ' : ''}dockerd`,
+            run: ({ signal }: StepContext) => track(this.bootNode(plan, node, signal)),
+          })),
+      },
+    ];
   }
 
-  settle(): Promise<void> {
-    return this.tracker.settle();
+  private async manifestSteps(plan: DindPlan, input: LabInput): Promise<Step[]> {
+    const docker = await this.host.engine();
+    const extraImages = input.lab.assertions.length > 0 ? [PROBE_IMAGE] : [];
+    return applySteps(this.host, docker, plan, input.cluster!, input.clusterCIDR, extraImages, (promise) => this.tracker.track(promise));
+  }
+
+  private async runSetup(plan: DindPlan, input: LabInput, signal: AbortSignal): Promise<void> {
+    const docker = await this.host.engine();
+    for (const step of input.lab.setup) {
+      const nodes = step.node === 'all' ? plan.nodes : plan.nodes.filter((node) => node.name === step.node);
+      await Promise.all(nodes.map((node) => this.tracker.track(execOk(docker, node.container, ['sh', '-c', step.run], { signal }))));
+    }
   }
 
   private async startEtcd(plan: DindPlan, signal: AbortSignal): Promise<void> {
+    const docker = await this.host.engine();
     const etcd = plan.etcd!;
-    const container = await this.docker.createContainer(etcdContainerSpec(plan, etcd));
+    const container = await docker.createContainer(etcdContainerSpec(plan, etcd));
     await container.start();
     const flannel = plan.flannel!;
     await retryUntil(
       'etcd accepts the flannel config',
       async () => {
-        const result = await execIn(this.docker, etcd.container, ['etcdctl', 'put', flannel.configKey, flannel.configJSON], { signal });
+        const result = await execIn(docker, etcd.container, ['etcdctl', 'put', flannel.configKey, flannel.configJSON], { signal });
         if (result.exitCode !== 0) throw new Error(result.stderr.trim() || result.stdout.trim());
         return true;
       },
@@ -90,47 +142,53 @@ export class DindDriver implements LabDriver {
   }
 
   private async startNodeContainers(plan: DindPlan, signal: AbortSignal): Promise<void> {
-    const containers = await withStores(this.docker, plan.nodes.length, signal, (stores) =>
-      Promise.all(plan.nodes.map((node, index) => this.docker.createContainer(nodeContainerSpec(plan, node, stores[index]!)))),
+    const docker = await this.host.engine();
+    const containers = await withStores(this.host, plan.nodes.length, signal, (stores) =>
+      Promise.all(plan.nodes.map((node, index) => docker.createContainer(nodeContainerSpec(plan, node, stores[index]!)))),
     );
     await Promise.all(containers.map((container) => container.start()));
   }
 
   private async bootNode(plan: DindPlan, node: NodePlan, signal: AbortSignal): Promise<void> {
-    const subnetEnv = plan.overlay === 'flannel' ? await startFlanneld(this.docker, node, signal) : undefined;
-    await startDockerd(this.docker, node, dockerdArgs(plan, node, subnetEnv), signal);
+    const docker = await this.host.engine();
+    const subnetEnv = plan.overlay === 'flannel' ? await startFlanneld(docker, node, signal) : undefined;
+    await startDockerd(docker, this.host.nodeEngine(node.ip), node, dockerdArgs(plan, node, subnetEnv), signal);
     // The store may hold the containers of the lab that used it last: drop them, keep images.
-    await execOk(this.docker, node.container, ['sh', '-c', 'docker container prune -f >/dev/null'], { signal });
-    if (plan.forwardPolicy) await setForwardPolicy(this.docker, node, plan.forwardPolicy, signal);
+    await execOk(docker, node.container, ['sh', '-c', 'docker container prune -f >/dev/null'], { signal });
+    if (plan.forwardPolicy) await setForwardPolicy(docker, node, plan.forwardPolicy, signal);
   }
 
-  async current(lab: string): Promise<{ hash?: string; complete: boolean; nodes: number } | undefined> {
-    const names = await labNames(this.docker);
-    if (!names.includes(lab)) return undefined;
-    const nodes = await this.nodeContainers(lab);
+  async status(lab: string): Promise<LabStatus | undefined> {
+    const docker = await this.host.engine();
+    if (!this.owns((await labsByLabel(docker)).get(lab))) return undefined;
+    const nodes = await nodeContainers(docker, lab);
     const hashes = new Set(nodes.map((node) => node.Labels[Label.planHash]));
     const running = nodes.filter((node) => node.State === 'running').length;
     return {
       hash: hashes.size === 1 ? [...hashes][0] : undefined,
       complete: nodes.length > 0 && running === nodes.length,
       nodes: nodes.length,
+      variant: nodes[0]?.Labels[Label.variant] || undefined,
+      labFile: nodes[0]?.Labels[Label.labFile],
     };
   }
 
-  down(lab: string): Promise<RemoveReport> {
-    return removeLab(this.docker, lab);
+  async down(lab: string): Promise<RemoveReport> {
+    await this.tracker.settle();
+    return removeLab(this.host, lab);
   }
 
   async list(): Promise<LabSummary[]> {
-    const names = await labNames(this.docker);
+    const docker = await this.host.engine();
+    const labs = [...(await labsByLabel(docker)).entries()].filter(([, driver]) => this.owns(driver));
     return Promise.all(
-      names.map(async (name) => {
-        const nodes = await this.nodeContainers(name);
+      labs.map(async ([name]) => {
+        const nodes = await nodeContainers(docker, name);
         const first = nodes[0];
         return {
           name,
           variant: first?.Labels[Label.variant] ?? '',
-          driver: first?.Labels[Label.driver] ?? 'dind',
+          driver: this.name,
           nodes: nodes.length,
           running: nodes.filter((node) => node.State === 'running').length,
           createdAt: new Date(Math.min(...nodes.map((node) => node.Created * 1000), Date.now())),
@@ -140,42 +198,15 @@ export class DindDriver implements LabDriver {
     );
   }
 
-  async nodes(lab: string): Promise<NodeState[]> {
-    const containers = await this.nodeContainers(lab);
-    return Promise.all(
-      containers.map(async (info) => {
-        const container = info.Names[0]?.replace(/^\//, '') ?? info.Id;
-        const network = Object.values(info.NetworkSettings?.Networks ?? {})[0];
-        const state: NodeState = {
-          name: info.Labels[Label.node] ?? container,
-          container,
-          status: info.State,
-          underlayIP: network?.IPAddress ?? '',
-          gateway: network?.Gateway || undefined,
-          labels: info.Labels,
-        };
-        if (info.State !== 'running' || info.Labels[Label.overlay] !== 'flannel') return state;
-        const probe = await execIn(this.docker, container, ['sh', '-c', 'cat /run/flannel/subnet.env; echo ---; cat /sys/class/net/flannel.*/address 2>/dev/null']);
-        const [envText, macText] = probe.stdout.split('---');
-        state.flannelSubnet = parseSubnetEnv(envText ?? '')?.subnet;
-        state.vtepMAC = macText?.trim().split('\n')[0] || undefined;
-        return state;
-      }),
-    );
+  /** A lab whose resources name no driver is a dind lab's remains (probe sidecars, say). */
+  private owns(driver: string | undefined): boolean {
+    return driver === this.name || driver === '';
   }
 
-  async execInNode(lab: string, node: string, argv: string[], tty: boolean): Promise<number> {
-    const match = (await this.nodeContainers(lab)).find((info) => info.Labels[Label.node] === node);
-    if (!match) throw new EnvironmentError(`lab ${lab} has no node ${node}`);
-    const { execa } = await import('execa');
-    // The docker CLI passes stdin and a TTY through faithfully; the API would need a raw-mode shim.
-    const result = await execa('docker', ['exec', ...(tty ? ['-it'] : ['-i']), match.Id, ...argv], { stdio: 'inherit', reject: false });
-    return result.exitCode ?? 1;
-  }
-
-  private async nodeContainers(lab: string): Promise<Docker.ContainerInfo[]> {
-    const filters = JSON.stringify({ label: [...labFilter(lab).label, `${Label.role}=node`] });
-    const containers = await this.docker.listContainers({ all: true, filters });
-    return containers.sort((a, b) => Number(a.Labels[Label.nodeIndex]) - Number(b.Labels[Label.nodeIndex]));
+  async attach(lab: string): Promise<RunningLab | undefined> {
+    const docker = await this.host.engine();
+    const nodes = await nodeContainers(docker, lab);
+    if (nodes.length === 0 || nodes[0]!.Labels[Label.driver] !== this.name) return undefined;
+    return new DindRunningLab(this.host, docker, lab, nodes[0]!.Labels);
   }
 }

@@ -6,7 +6,7 @@
 // accepts what enters and leaves the lab's own bridge. Traffic routed off the bridge still
 // meets Docker's rules, so nothing leaves the machine. The rule carries the lab's name and goes
 // with the lab.
-import { execa } from 'execa';
+import type { DockerHost } from '../../docker/docker-host.js';
 import { Label } from '../../labels.js';
 
 const CHAIN = 'DOCKER-USER';
@@ -16,17 +16,17 @@ export function bridgeRule(bridge: string, lab: string): string[] {
 }
 
 /** Returns false when the host's iptables cannot be used from here (not root, remote engine). */
-export async function allowBridgedTraffic(bridge: string, lab: string): Promise<boolean> {
-  const result = await execa('iptables', ['-w', '-I', CHAIN, ...bridgeRule(bridge, lab)], { reject: false });
+export async function allowBridgedTraffic(host: DockerHost, bridge: string, lab: string): Promise<boolean> {
+  const result = await host.run(['iptables', '-w', '-I', CHAIN, ...bridgeRule(bridge, lab)]);
   return result.exitCode === 0;
 }
 
 /** Deletes every rule podlab added for the lab (for all labs without a name). Idempotent. */
-export async function removeBridgeRules(lab?: string): Promise<void> {
-  const listing = await execa('iptables', ['-w', '-S', CHAIN], { reject: false });
+export async function removeBridgeRules(host: DockerHost, lab?: string): Promise<void> {
+  const listing = await host.run(['iptables', '-w', '-S', CHAIN]);
   if (listing.exitCode !== 0) return;
   for (const rule of labRules(listing.stdout, lab)) {
-    await execa('iptables', ['-w', '-D', CHAIN, ...rule], { reject: false });
+    await host.run(['iptables', '-w', '-D', CHAIN, ...rule]);
   }
 }
 

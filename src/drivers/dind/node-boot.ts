@@ -5,9 +5,9 @@ import type Docker from 'dockerode';
 import { execIn, execOk } from '../../docker/exec.js';
 import { EnvironmentError, tail } from '../../errors.js';
 import { dockerOptsFromSubnetEnv, parseSubnetEnv, type SubnetEnv } from '../../net/flannel.js';
-import type { DindPlan, NodePlan } from '../../plan/dind-plan.js';
+import type { DindPlan, NodePlan } from './plan.js';
 import { GiveUp, retryUntil, RetryTimeout } from '../../util/retry.js';
-import { nodeDockerHosts, nodeEngine } from './node-engine.js';
+import { nodeDockerHosts } from './node-engine.js';
 
 const FLANNEL_TIMEOUT_MS = 30_000;
 const DOCKERD_TIMEOUT_MS = 45_000;
@@ -36,9 +36,8 @@ export function dockerdArgs(plan: DindPlan, node: NodePlan, subnetEnv?: SubnetEn
   return [...nodeDockerHosts(node.ip), ...(mtu ? network.map((arg) => (arg.startsWith('--mtu=') ? `--mtu=${mtu}` : arg)) : network)];
 }
 
-export async function startDockerd(docker: Docker, node: NodePlan, args: string[], signal: AbortSignal): Promise<void> {
+export async function startDockerd(docker: Docker, engine: Docker, node: NodePlan, args: string[], signal: AbortSignal): Promise<void> {
   await execOk(docker, node.container, ['podlab-node', 'start-dockerd', ...args], { signal });
-  const engine = nodeEngine(node.ip);
   await withLogOnTimeout(docker, node, '/var/log/dockerd.log', () =>
     retryUntil(`${node.name}: dockerd answers`, async () => ((await engine.ping()) ? true : undefined), {
       timeoutMs: DOCKERD_TIMEOUT_MS,

@@ -2,13 +2,14 @@
 // nodes' API sockets), skipping nodes that already hold the same image ID.
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
-import { nodeEngine } from './node-engine.js';
+import type { DockerHost } from '../../docker/docker-host.js';
 
-export async function loadImageIntoNodes(host: Docker, tag: string, nodeIPs: string[]): Promise<void> {
+export async function loadImageIntoNodes(machine: DockerHost, tag: string, nodeIPs: string[]): Promise<void> {
+  const host = await machine.engine();
   const { Id: id } = await host.getImage(tag).inspect();
   await Promise.all(
     nodeIPs.map(async (ip) => {
-      const engine = nodeEngine(ip);
+      const engine = machine.nodeEngine(ip);
       const present = await engine
         .getImage(tag)
         .inspect()

@@ -7,6 +7,7 @@ import type { PodPlan } from '../../k8s/cluster-plan.js';
 import type { RunningPod } from '../../k8s/endpoints.js';
 import { Label } from '../../labels.js';
 import { tarWithFile } from '../../docker/tar.js';
+import type { PodInfo } from '../driver.js';
 
 export const PAUSE_IMAGE = 'podlab/pause';
 export const INFRA_CONTAINER = 'POD';
@@ -85,17 +86,7 @@ export async function startContainers(engine: Docker, sandbox: PodSandbox, files
   );
 }
 
-export interface PodState {
-  namespace: string;
-  name: string;
-  node: string;
-  ip: string;
-  labels: Record<string, string>;
-  owner: string;
-  index: number;
-  /** In manifest order. */
-  containers: { name: string; id: string; state: string; status: string }[];
-}
+export type PodState = PodInfo;
 
 /** The pods running on one node's dockerd, read back from their labels. */
 export async function podsOnNode(engine: Docker, node: string): Promise<PodState[]> {

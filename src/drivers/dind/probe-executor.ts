@@ -8,15 +8,15 @@
 // made on first use and reused; they carry the lab (or live inside a node), so `down` removes
 // them.
 import type Docker from 'dockerode';
-import { execa } from 'execa';
+import type { DockerHost } from '../../docker/docker-host.js';
 import { execIn } from '../../docker/exec.js';
 import { Label } from '../../labels.js';
 import type { Source } from '../../probe/resolve.js';
 import type { ExecutedCommand, ProbeExecutor } from '../../probe/runner.js';
 import type { NodeState } from '../driver.js';
-import { labResourceName } from '../../plan/dind-plan.js';
+import { labResourceName } from './plan.js';
 import { shellQuote } from './service-rules.js';
-import { NODE_DOCKER_PORT, nodeEngine } from './node-engine.js';
+import { NODE_DOCKER_PORT } from './node-engine.js';
 import { INFRA_CONTAINER, podContainerName } from './pods.js';
 
 export const PROBE_IMAGE = 'podlab/probe';
@@ -25,6 +25,7 @@ export class DindProbeExecutor implements ProbeExecutor {
   private readonly sidecars = new Map<string, Promise<void>>();
 
   constructor(
+    private readonly machine: DockerHost,
     private readonly host: Docker,
     private readonly lab: string,
     private readonly nodes: NodeState[],
@@ -38,11 +39,13 @@ export class DindProbeExecutor implements ProbeExecutor {
   async exec(source: Source, argv: string[], timeoutMs: number, signal: AbortSignal): Promise<ExecutedCommand> {
     if (source.kind === 'pod') {
       const node = this.node(source.pod.node);
-      return this.run(nodeEngine(node.underlayIP), source.pod.firstContainer!, `docker -H tcp://${node.underlayIP}:${NODE_DOCKER_PORT}`, argv, timeoutMs, signal);
+      return this.run(this.machine.nodeEngine(node.underlayIP), source.pod.firstContainer!, `docker -H tcp://${node.underlayIP}:${NODE_DOCKER_PORT}`, argv, timeoutMs, signal);
     }
     if (source.kind === 'node') return this.run(this.host, this.node(source.node.name).container, 'docker', argv, timeoutMs, signal);
-    const result = await execa(argv[0]!, argv.slice(1), { reject: false, timeout: timeoutMs, cancelSignal: signal });
-    return { command: argv.map(shellQuote).join(' '), exitCode: result.exitCode ?? 124, stdout: String(result.stdout), stderr: String(result.stderr) };
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const result = await this.machine.run(argv, { signal: AbortSignal.any([signal, timeout]) });
+    signal.throwIfAborted();
+    return { command: argv.map(shellQuote).join(' '), exitCode: timeout.aborted ? 124 : result.exitCode, stdout: result.stdout, stderr: result.stderr };
   }
 
   private async run(engine: Docker, container: string, docker: string, argv: string[], timeoutMs: number, signal: AbortSignal): Promise<ExecutedCommand> {
@@ -66,7 +69,7 @@ export class DindProbeExecutor implements ProbeExecutor {
   private async sidecar(source: Source): Promise<{ engine: Docker; container: string; docker: string }> {
     if (source.kind === 'pod') {
       const node = this.node(source.pod.node);
-      const engine = nodeEngine(node.underlayIP);
+      const engine = this.machine.nodeEngine(node.underlayIP);
       const container = `podlab-probe_${source.pod.name}_${source.pod.namespace}`;
       await this.once(`${node.name}/${container}`, () =>
         ensureRunning(engine, {

@@ -2,9 +2,11 @@
 import type Docker from 'dockerode';
 import { Label, labFilter } from '../../labels.js';
 import type { RemoveReport } from '../driver.js';
+import type { DockerHost } from '../../docker/docker-host.js';
 import { removeBridgeRules } from './host-bridge-rule.js';
 
-export async function removeLab(docker: Docker, lab: string): Promise<RemoveReport> {
+export async function removeLab(host: DockerHost, lab: string): Promise<RemoveReport> {
+  const docker = await host.engine();
   const filters = JSON.stringify(labFilter(lab));
   const containers = await docker.listContainers({ all: true, filters });
   await Promise.all(
@@ -20,25 +22,28 @@ export async function removeLab(docker: Docker, lab: string): Promise<RemoveRepo
   const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
   await Promise.all([
     ...volumes.map((info) => docker.getVolume(info.Name).remove().catch(ignoreMissing)),
-    removeBridgeRules(lab),
+    removeBridgeRules(host, lab),
   ]);
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }
 
-/** Every lab name that has at least one labelled resource. */
-export async function labNames(docker: Docker): Promise<string[]> {
+/**
+ * Every lab that has at least one labelled resource, with the driver its resources name ('' when
+ * none says: a probe sidecar left alone, say).
+ */
+export async function labsByLabel(docker: Docker): Promise<Map<string, string>> {
   const filters = JSON.stringify(labFilter());
   const [containers, networks, volumes] = await Promise.all([
     docker.listContainers({ all: true, filters }),
     docker.listNetworks({ filters }),
     docker.listVolumes({ filters }),
   ]);
-  const names = new Set<string>();
+  const labs = new Map<string, string>();
   for (const item of [...containers, ...networks, ...(volumes.Volumes ?? [])]) {
     const name = item.Labels?.[Label.lab];
-    if (name) names.add(name);
+    if (name) labs.set(name, labs.get(name) || (item.Labels?.[Label.driver] ?? ''));
   }
-  return [...names].sort();
+  return new Map([...labs.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function ignoreMissing(error: { statusCode?: number }): void {

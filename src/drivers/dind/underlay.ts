@@ -4,8 +4,9 @@ import type Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
 import type { Lab } from '../../lab/load.js';
 import { parseCidr, pickFreeSubnet, type Cidr } from '../../net/cidr.js';
-import type { DindPlan } from '../../plan/dind-plan.js';
+import type { DindPlan } from './plan.js';
 import { Label } from '../../labels.js';
+import type { DockerHost } from '../../docker/docker-host.js';
 import { allowBridgedTraffic } from './host-bridge-rule.js';
 
 /** Where automatic underlays come from (the SPEC's example lab uses 172.31.0.0/24). */
@@ -29,7 +30,8 @@ export function chooseUnderlay(lab: Lab, inUse: Cidr[]): Cidr {
   return free;
 }
 
-export async function createUnderlay(docker: Docker, network: DindPlan['network']): Promise<void> {
+export async function createUnderlay(host: DockerHost, network: DindPlan['network']): Promise<void> {
+  const docker = await host.engine();
   let created: Docker.Network;
   try {
     created = await docker.createNetwork({
@@ -48,7 +50,7 @@ export async function createUnderlay(docker: Docker, network: DindPlan['network'
     });
   }
   const bridge = `br-${created.id.slice(0, 12)}`;
-  if (!(await allowBridgedTraffic(bridge, network.labels[Label.lab]!))) {
+  if (!(await allowBridgedTraffic(host, bridge, network.labels[Label.lab]!))) {
     process.emitWarning(`could not add the DOCKER-USER rule for ${bridge}: pod traffic routed across the underlay (host-gw) may be dropped by the host`);
   }
 }

@@ -1,10 +1,9 @@
 // Lab → everything the dind driver will create, computed without a Docker engine: names,
 // labels, addresses, etcd key and value, flanneld command lines. `podlab` could print it.
-import { createHash } from 'node:crypto';
-import { Label } from '../labels.js';
-import type { Lab } from '../lab/load.js';
-import { formatCidr, type Cidr } from '../net/cidr.js';
-import { flannelDevice, flanneldArgs, type FlannelBackend } from '../net/flannel.js';
+import { Label } from '../../labels.js';
+import type { Lab } from '../../lab/load.js';
+import { formatCidr, type Cidr } from '../../net/cidr.js';
+import { flannelDevice, flanneldArgs, type FlannelBackend } from '../../net/flannel.js';
 import { etcdAddress, gatewayAddress, nodeAddress } from './addresses.js';
 
 export const NODE_IMAGE = 'podlab/node';
@@ -51,16 +50,7 @@ export function labResourceName(lab: string, part?: string): string {
   return part ? `podlab-${lab}-${part}` : `podlab-${lab}`;
 }
 
-/**
- * Hash of what the lab asks for, its manifests' text included; `up` of an unchanged, complete
- * lab does nothing.
- */
-export function labPlanHash(lab: Lab, manifestsText = ''): string {
-  const essence = { name: lab.name, variant: lab.variant ?? '', driver: lab.driver, nodes: lab.nodes, network: lab.network, images: lab.images, setup: lab.setup, manifestsText };
-  return createHash('sha256').update(JSON.stringify(essence)).digest('hex').slice(0, 16);
-}
-
-export function planDind(lab: Lab, underlay: Cidr, hash = labPlanHash(lab)): DindPlan {
+export function planDind(lab: Lab, underlay: Cidr, hash: string): DindPlan {
   const common = {
     [Label.lab]: lab.name,
     [Label.driver]: 'dind',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bridgeRule, labRules } from '../../../src/drivers/dind/host-bridge-rule.js';
+import { bridgeRule, labRules } from '../../../../src/drivers/dind/host-bridge-rule.js';
 
 const LISTING = `-N DOCKER-USER
 -A DOCKER-USER -i br-4f1545225449 -o br-4f1545225449 -m comment --comment "podlab.lab=side-a" -j ACCEPT

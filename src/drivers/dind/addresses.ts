@@ -1,6 +1,6 @@
 // Where things sit on a lab's underlay. Fixed host numbers keep addresses predictable from the
 // lab file alone: the engine's bridge (the "host") is .1, etcd .2, nodes .11, .12, ...
-import { hostAddress, type Cidr } from '../net/cidr.js';
+import { hostAddress, type Cidr } from '../../net/cidr.js';
 
 export const GATEWAY_HOST = 1;
 export const ETCD_HOST = 2;
