@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { execIn } from '../../src/docker/exec.js';
-import { labRules } from '../../src/drivers/dind/host-bridge-rule.js';
+import { labRules } from '../../src/drivers/common/host-rules.js';
 import { loadImageIntoNodes } from '../../src/drivers/dind/node-images.js';
 import { LocalDockerHost } from '../../src/docker/local-host.js';
 import type { PodState } from '../../src/drivers/dind/pods.js';

@@ -7,7 +7,7 @@ import { parseCidr, pickFreeSubnet, type Cidr } from '../../net/cidr.js';
 import type { DindPlan } from './plan.js';
 import { Label } from '../../labels.js';
 import type { DockerHost } from '../../docker/docker-host.js';
-import { allowBridgedTraffic } from './host-bridge-rule.js';
+import { addBridgeRules } from '../common/host-rules.js';
 
 /** Where automatic underlays come from (the SPEC's example lab uses 172.31.0.0/24). */
 export const UNDERLAY_POOL = parseCidr('172.31.0.0/16')!;
@@ -50,7 +50,7 @@ export async function createUnderlay(host: DockerHost, network: DindPlan['networ
     });
   }
   const bridge = `br-${created.id.slice(0, 12)}`;
-  if (!(await allowBridgedTraffic(host, bridge, network.labels[Label.lab]!))) {
+  if (!(await addBridgeRules(host, bridge, network.labels[Label.lab]!, ['accept-within']))) {
     process.emitWarning(`could not add the DOCKER-USER rule for ${bridge}: pod traffic routed across the underlay (host-gw) may be dropped by the host`);
   }
 }
