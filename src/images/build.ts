@@ -23,6 +23,10 @@ export async function builtHash(docker: Docker, tag: string): Promise<string | u
 }
 
 export async function ensureImage(docker: Docker, image: ImageSpec, options: { force?: boolean } = {}): Promise<BuildOutcome> {
+  if (image.builder === 'kind') {
+    const { ensureKindImage } = await import('./kind-images.js');
+    return ensureKindImage(docker, image as import('./kind-catalog.js').KindImageSpec, options);
+  }
   if (image.prepare === 'flanneld') await prepareFlanneld(image.dir);
   const hash = contextHash(image.dir);
   if (!options.force && (await builtHash(docker, image.tag)) === hash) return 'up to date';

@@ -1,6 +1,7 @@
 // The images podlab builds, each from images/<name>/Dockerfile on debian:bookworm-slim.
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../lab/resolve.js';
+import { kindImageSpec } from './kind-catalog.js';
 
 export const IMAGES_DIR = join(PACKAGE_ROOT, 'images');
 export const BASE_IMAGE = 'debian:bookworm-slim';
@@ -11,6 +12,8 @@ export interface ImageSpec {
   dir: string;
   /** Files that must be put into the build context before building (not in git). */
   prepare?: 'flanneld';
+  /** Built by src/images/kind-images.ts from the kind toolchain (see kind-catalog.ts). */
+  builder?: 'kind';
 }
 
 export const IMAGES: readonly ImageSpec[] = [
@@ -29,6 +32,7 @@ export const IMAGES: readonly ImageSpec[] = [
   { name: 'dns', tag: 'podlab/dns', dir: join(IMAGES_DIR, 'dns') },
 ];
 
+/** One of IMAGES, or a kind image (`podlab images build kind-node`; not built by default). */
 export function imageSpec(name: string): ImageSpec | undefined {
-  return IMAGES.find((image) => image.name === name || image.tag === name);
+  return IMAGES.find((image) => image.name === name || image.tag === name) ?? kindImageSpec(name);
 }
