@@ -9,6 +9,8 @@ export const Label = {
   node: 'podlab.node',
   /** The node's position in the lab file, so listings keep the lab's order. */
   nodeIndex: 'podlab.node-index',
+  /** The lab's node names in order (on a kind lab's network: kind's workers play them in turn). */
+  nodes: 'podlab.nodes',
   variant: 'podlab.variant',
   driver: 'podlab.driver',
   /** The lab file the lab was brought up from, for `ls` and re-running. */

@@ -18,11 +18,12 @@ import { etcdContainerSpec, nodeContainerSpec } from './containers.js';
 import { dockerdArgs, setForwardPolicy, startDockerd, startFlanneld } from './node-boot.js';
 import { planDind, type DindPlan, type NodePlan } from './plan.js';
 import { PROBE_IMAGE } from './probe-executor.js';
-import { labsByLabel, removeLab } from './remove.js';
+import { labsByLabel, removeLab } from '../common/labelled.js';
 import { DindRunningLab, nodeContainers } from './running-lab.js';
 import { withStores } from './stores.js';
 import { InflightTracker } from './tracker.js';
-import { chooseUnderlay, createUnderlay, subnetsInUse } from './underlay.js';
+import { chooseUnderlay, subnetsInUse } from '../common/underlay-pool.js';
+import { createUnderlay } from './underlay.js';
 
 const ETCD_TIMEOUT_MS = 20_000;
 

@@ -3,7 +3,7 @@ import type Docker from 'dockerode';
 import { Label, labFilter } from '../../labels.js';
 import type { RemoveReport } from '../driver.js';
 import type { DockerHost } from '../../docker/docker-host.js';
-import { removeBridgeRules } from '../common/host-rules.js';
+import { removeBridgeRules } from './host-rules.js';
 
 export async function removeLab(host: DockerHost, lab: string): Promise<RemoveReport> {
   const docker = await host.engine();

@@ -1,0 +1,55 @@
+// The lab's manifests as the real API server gets them: every object labelled with the lab (so
+// `down` and `get` find exactly the lab's objects), images substituted as the lab file says and
+// never pulled (no registry is reachable: a missing image fails at once, it is not fetched),
+// and a pod pinned to a lab node (nodeName, or a kubernetes.io/hostname selector) pinned to the
+// kind worker that plays that node.
+import { parseAllDocuments } from 'yaml';
+import { substitute } from '../../k8s/cluster-plan.js';
+import { Label } from '../../labels.js';
+
+type Json = Record<string, unknown>;
+
+export interface ManifestContext {
+  lab: string;
+  images: Record<string, string>;
+  /** Lab node name → kind worker name. */
+  workers: Map<string, string>;
+}
+
+/** Objects in apply order from the lab's manifest texts. */
+export function parseObjects(texts: string[]): Json[] {
+  return texts.flatMap((text) =>
+    parseAllDocuments(text)
+      .map((doc) => doc.toJS() as unknown)
+      .filter((value): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value)),
+  );
+}
+
+export function forKind(object: Json, context: ManifestContext): Json {
+  const copy = structuredClone(object);
+  const metadata = ((copy.metadata as Json | undefined) ??= {});
+  metadata.labels = { ...((metadata.labels as Json | undefined) ?? {}), [Label.lab]: context.lab };
+  const podSpec = podSpecOf(copy);
+  if (podSpec) rewritePodSpec(podSpec, context);
+  return copy;
+}
+
+/** The pod spec inside a Pod or a controller's template. */
+function podSpecOf(object: Json): Json | undefined {
+  if (object.kind === 'Pod') return object.spec as Json | undefined;
+  const template = ((object.spec as Json | undefined)?.template ?? (((object.spec as Json | undefined)?.jobTemplate as Json | undefined)?.spec as Json | undefined)?.template) as Json | undefined;
+  return template?.spec as Json | undefined;
+}
+
+function rewritePodSpec(spec: Json, context: ManifestContext): void {
+  for (const list of ['initContainers', 'containers'] as const) {
+    for (const container of (spec[list] as Json[] | undefined) ?? []) {
+      if (typeof container.image === 'string') container.image = substitute(container.image, context.images);
+      container.imagePullPolicy = 'Never';
+    }
+  }
+  if (typeof spec.nodeName === 'string') spec.nodeName = context.workers.get(spec.nodeName) ?? spec.nodeName;
+  const selector = spec.nodeSelector as Record<string, string> | undefined;
+  const hostname = selector?.['kubernetes.io/hostname'];
+  if (selector && hostname !== undefined) selector['kubernetes.io/hostname'] = context.workers.get(hostname) ?? hostname;
+}
