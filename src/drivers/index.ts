@@ -8,12 +8,14 @@ import { InputError, LabFileError } from '../errors.js';
 import { YamlSource } from '../lab/yaml-source.js';
 import type { LabInput } from '../plan/lab-input.js';
 import { DindDriver } from './dind/dind-driver.js';
+import { KindDriver } from './kind/kind-driver.js';
 import type { DriverIssue, LabDriver, LabSummary, RemoveReport, RunningLab } from './driver.js';
 
 type DriverFactory = (host: DockerHost) => LabDriver;
 
 const FACTORIES: Record<string, DriverFactory> = {
   dind: (host) => new DindDriver(host),
+  kind: (host) => new KindDriver(host),
 };
 
 export const DRIVER_NAMES = Object.keys(FACTORIES);

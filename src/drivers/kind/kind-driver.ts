@@ -1,0 +1,291 @@
+// The kind driver: a lab is a real Kubernetes cluster made by kind from podlab's own node image
+// (a control plane and a worker per lab node) on a Docker network of the lab's own, with flannel
+// as its CNI taking config and leases from an etcd of the lab's (as the seeds' clusters did), the
+// lab's manifests applied with the real kubectl, and the same assertions run against it.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { DockerHost } from '../../docker/docker-host.js';
+import { execIn, execOk } from '../../docker/exec.js';
+import { EnvironmentError } from '../../errors.js';
+import { ensureImage } from '../../images/build.js';
+import { imageSpec } from '../../images/catalog.js';
+import { kindFlannelTag, kindNodeTag } from '../../images/kind-catalog.js';
+import { privilegedCheck, toolchainStatus } from '../../images/toolchain.js';
+import { Label, labFilter } from '../../labels.js';
+import type { Lab } from '../../lab/load.js';
+import type { LabInput } from '../../plan/lab-input.js';
+import { GiveUp, retryUntil } from '../../util/retry.js';
+import { labsByLabel, removeLab } from '../common/labelled.js';
+import type { DoctorCheck, DriverIssue, LabDriver, LabStatus, LabSummary, RemoveReport, RunningLab } from '../driver.js';
+import { InflightTracker } from '../dind/tracker.js';
+import type { Step, StepContext } from '../steps.js';
+import { checkForKind } from './checks.js';
+import { kindClusterConfig } from './cluster-config.js';
+import { corefileWithoutForward } from './coredns.js';
+import { renderFlannelManifest } from './flannel-manifest.js';
+import { forKind, parseObjects } from './manifests.js';
+import { kindNames, kubeconfigPath, type KindNames } from './names.js';
+import { createKindNetwork, type KindNetwork } from './network.js';
+import { hopelessPods, notReadyNodes, notReadyPods, servicesWithoutEndpoints, type KubeEndpoints, type KubeList, type KubeNode, type KubePod, type KubeService } from './readiness.js';
+import { KindRunningLab, kindNodeContainers } from './running-lab.js';
+import { kind, kindOk, kubectlJson, kubectlOk, toolchain } from './tools.js';
+
+const ETCD_IMAGE = 'podlab/etcd';
+const PROBE_IMAGE = 'podlab/probe';
+const ETCD_TIMEOUT_MS = 20_000;
+const NODES_READY_MS = 180_000;
+const PODS_READY_MS = 240_000;
+
+export class KindDriver implements LabDriver {
+  readonly name = 'kind';
+  private readonly tracker = new InflightTracker();
+
+  constructor(private readonly host: DockerHost) {}
+
+  async diagnose(): Promise<DoctorCheck[]> {
+    const checks: DoctorCheck[] = toolchainStatus().map((piece) => ({
+      name: `kind toolchain: ${piece.name} ${piece.version}`,
+      ok: piece.present,
+      ...(piece.present ? {} : { detail: 'not built', fix: 'bash scripts/setup --kind' }),
+    }));
+    const privileged = privilegedCheck();
+    checks.push({
+      name: 'privileged containers (kind nodes)',
+      ok: privileged !== undefined && !/fail/i.test(privileged.found) ? true : privileged !== undefined && /shim|runtime/i.test(privileged.action),
+      detail: privileged ? `${privileged.found}; ${privileged.action}` : 'not checked yet',
+      fix: 'bash scripts/setup --kind',
+    });
+    return checks;
+  }
+
+  check(input: LabInput): DriverIssue[] {
+    return checkForKind(input.lab);
+  }
+
+  upSteps(input: LabInput): Step[] {
+    const { lab } = input;
+    const names = kindNames(lab.name, lab.nodes.map((node) => node.name));
+    const track = <T>(promise: Promise<T>) => this.tracker.track(promise);
+    let network: KindNetwork | undefined;
+    const workloadImages = [...new Set(input.cluster?.pods.flatMap((pod) => pod.containers.map((container) => container.image)) ?? [])];
+    return [
+      {
+        title: 'kind toolchain and images',
+        concurrent: false,
+        children: () => [
+          { title: 'toolchain (kind, kubectl)', run: async () => void (await toolchain()) },
+          ...['kind-node', 'etcd', 'probe', ...workloadImages].map((name) => ({
+            title: imageSpec(name)?.tag ?? name,
+            run: async ({ note }: StepContext) => note(`(${await this.ensureImage(name)})`),
+          })),
+        ],
+      },
+      {
+        title: 'lab network',
+        run: async ({ note }) => {
+          network = await track(createKindNetwork(this.host, lab, names.network, this.labels(input, 'underlay')));
+          note(`${names.network} ${network.subnet}`);
+        },
+      },
+      { title: 'etcd: flannel config', run: ({ signal }) => track(this.startEtcd(input, names, network!, signal)) },
+      { title: `kind cluster ${names.cluster} (1 control plane, ${lab.nodes.length} workers)`, run: ({ signal }) => track(this.createCluster(lab, names, signal)) },
+      { title: 'flannel CNI from the lab\'s etcd', run: ({ signal }) => track(this.installFlannel(lab, names, network!, signal)) },
+      { title: lab.network.dns ? 'cluster DNS (CoreDNS, forwarding nothing)' : 'no cluster DNS (dns: false)', run: ({ signal }) => track(this.configureDns(lab, names, signal)) },
+      { title: 'nodes Ready', run: ({ signal }) => track(this.waitForNodes(names, signal)) },
+      ...(input.cluster
+        ? [
+            { title: `images into the nodes (${workloadImages.length})`, run: ({ signal }: StepContext) => track(this.loadImages(names, workloadImages, signal)) },
+            { title: 'manifests (kubectl apply)', run: ({ signal }: StepContext) => track(this.applyManifests(input, names, signal)) },
+            { title: 'pods Ready, services with endpoints', run: ({ signal }: StepContext) => track(this.waitForPods(names, lab.name, signal)) },
+          ]
+        : []),
+      ...(lab.setup.length > 0 ? [{ title: 'setup commands', run: ({ signal }: StepContext) => track(this.runSetup(lab, names, signal)) }] : []),
+    ];
+  }
+
+  private async ensureImage(name: string): Promise<string> {
+    const spec = imageSpec(name);
+    const docker = await this.host.engine();
+    if (spec) return ensureImage(docker, spec);
+    if (await docker.getImage(name).inspect().catch(() => undefined)) return 'present';
+    throw new EnvironmentError(`image ${name} is neither built by podlab nor present in the engine; map it under images: in the lab file`);
+  }
+
+  private labels(input: LabInput, role: string): Record<string, string> {
+    const { lab } = input;
+    return {
+      [Label.lab]: lab.name,
+      [Label.driver]: this.name,
+      [Label.variant]: lab.variant ?? '',
+      [Label.role]: role,
+      [Label.planHash]: input.hash,
+      [Label.labFile]: lab.file,
+      [Label.nodes]: lab.nodes.map((node) => node.name).join(','),
+    };
+  }
+
+  private async startEtcd(input: LabInput, names: KindNames, network: KindNetwork, signal: AbortSignal): Promise<void> {
+    const docker = await this.host.engine();
+    const endpoint = `http://${network.etcdIP}:2379`;
+    const container = await docker.createContainer({
+      name: names.etcd,
+      Image: ETCD_IMAGE,
+      Cmd: ['--name=etcd', `--advertise-client-urls=${endpoint}`],
+      Labels: this.labels(input, 'etcd'),
+      HostConfig: { NetworkMode: names.network, Tmpfs: { '/var/lib/etcd': 'rw' } },
+      NetworkingConfig: { EndpointsConfig: { [names.network]: { IPAMConfig: { IPv4Address: network.etcdIP } } } },
+    });
+    await container.start();
+    const { prefix, config } = input.lab.network.flannel;
+    await retryUntil(
+      'etcd accepts the flannel config',
+      async () => {
+        const result = await execIn(docker, names.etcd, ['etcdctl', 'put', `${prefix}/config`, JSON.stringify(config)], { signal });
+        if (result.exitCode !== 0) throw new Error(result.stderr.trim() || result.stdout.trim());
+        return true;
+      },
+      { timeoutMs: ETCD_TIMEOUT_MS, signal },
+    );
+  }
+
+  private async createCluster(lab: Lab, names: KindNames, signal: AbortSignal): Promise<void> {
+    mkdirSync(dirname(names.kubeconfig), { recursive: true });
+    const configFile = `${dirname(names.kubeconfig)}/kind-config.json`;
+    writeFileSync(configFile, JSON.stringify(kindClusterConfig(lab, kindNodeTag())));
+    await kindOk(
+      ['create', 'cluster', '--name', names.cluster, '--config', configFile, '--kubeconfig', names.kubeconfig, '--retain=false'],
+      { signal, env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: names.network } },
+      `kind create cluster --name ${names.cluster}`,
+    );
+  }
+
+  private async installFlannel(lab: Lab, names: KindNames, network: KindNetwork, signal: AbortSignal): Promise<void> {
+    const manifest = renderFlannelManifest({ etcdEndpoints: [`http://${network.etcdIP}:2379`], etcdPrefix: lab.network.flannel.prefix, image: kindFlannelTag(), iface: 'eth0' });
+    await kubectlOk(names.kubeconfig, ['apply', '-f', '-'], { signal, stdin: manifest }, 'applying flannel');
+  }
+
+  private async configureDns(lab: Lab, names: KindNames, signal: AbortSignal): Promise<void> {
+    if (!lab.network.dns) {
+      // The seeds' early clusters had no DNS service: the Service stays, nothing answers it.
+      await kubectlOk(names.kubeconfig, ['-n', 'kube-system', 'scale', 'deployment/coredns', '--replicas=0'], { signal }, 'scaling CoreDNS to 0');
+      return;
+    }
+    const configMap = await kubectlJson<{ data: { Corefile: string } }>(names.kubeconfig, ['-n', 'kube-system', 'get', 'configmap', 'coredns'], { signal });
+    const patch = JSON.stringify({ data: { Corefile: corefileWithoutForward(configMap.data.Corefile) } });
+    await kubectlOk(names.kubeconfig, ['-n', 'kube-system', 'patch', 'configmap', 'coredns', '--type', 'merge', '-p', patch], { signal }, 'patching CoreDNS');
+    await kubectlOk(names.kubeconfig, ['-n', 'kube-system', 'rollout', 'restart', 'deployment/coredns'], { signal }, 'restarting CoreDNS');
+  }
+
+  private async waitForNodes(names: KindNames, signal: AbortSignal): Promise<void> {
+    await retryUntil(
+      'every kind node Ready',
+      async () => {
+        const nodes = await kubectlJson<KubeList<KubeNode>>(names.kubeconfig, ['get', 'nodes'], { signal });
+        const waiting = notReadyNodes(nodes.items);
+        if (waiting.length > 0) throw new Error(`not Ready: ${waiting.join(', ')}`);
+        return true;
+      },
+      { timeoutMs: NODES_READY_MS, intervalMs: 500, maxIntervalMs: 2000, signal },
+    );
+  }
+
+  private async loadImages(names: KindNames, images: string[], signal: AbortSignal): Promise<void> {
+    if (images.length === 0) return;
+    const tags = images.map((image) => imageSpec(image)?.tag ?? image);
+    await kindOk(['load', 'docker-image', '--name', names.cluster, '--nodes', [...names.workers.values()].join(','), ...tags], { signal }, 'loading images into the kind nodes');
+  }
+
+  private async applyManifests(input: LabInput, names: KindNames, signal: AbortSignal): Promise<void> {
+    const { lab } = input;
+    const texts = lab.manifests.map((manifest) => readFileSync(resolve(lab.dir, manifest), 'utf8'));
+    const objects = parseObjects(texts).map((object) => forKind(object, { lab: lab.name, images: lab.images, workers: names.workers }));
+    // In the lab's order, as the seeds applied them: a pod's service variables depend on it.
+    for (const object of objects) {
+      await kubectlOk(names.kubeconfig, ['create', '-f', '-'], { signal, stdin: JSON.stringify(object) }, `creating ${String(object.kind)} ${String((object.metadata as { name?: string }).name)}`);
+    }
+  }
+
+  private async waitForPods(names: KindNames, lab: string, signal: AbortSignal): Promise<void> {
+    await retryUntil(
+      'every pod of the lab Ready and every service with its endpoints',
+      async () => {
+        const [pods, services, endpoints] = await Promise.all([
+          kubectlJson<KubeList<KubePod>>(names.kubeconfig, ['get', 'pods', '-A', '-l', `${Label.lab}=${lab}`], { signal }),
+          kubectlJson<KubeList<KubeService>>(names.kubeconfig, ['get', 'services', '-A', '-l', `${Label.lab}=${lab}`], { signal }),
+          kubectlJson<KubeList<KubeEndpoints>>(names.kubeconfig, ['get', 'endpoints', '-A'], { signal }),
+        ]);
+        const hopeless = hopelessPods(pods.items);
+        // A pod whose image is not on the node is never pulled: no wait can cure that.
+        if (hopeless.length > 0) throw new GiveUp(new EnvironmentError(`pods that cannot start:\n  ${hopeless.join('\n  ')}`));
+        const waiting = [...notReadyPods(pods.items), ...servicesWithoutEndpoints(services.items, endpoints.items, pods.items).map((name) => `service ${name} (no endpoints)`)];
+        if (waiting.length > 0) throw new Error(`waiting for ${waiting.join(', ')}`);
+        return true;
+      },
+      { timeoutMs: PODS_READY_MS, intervalMs: 500, maxIntervalMs: 2000, signal },
+    );
+  }
+
+  private async runSetup(lab: Lab, names: KindNames, signal: AbortSignal): Promise<void> {
+    const docker = await this.host.engine();
+    for (const step of lab.setup) {
+      const nodes = step.node === 'all' ? [...names.workers.values()] : [names.workers.get(step.node)!];
+      await Promise.all(nodes.map((node) => execOk(docker, node, ['sh', '-c', step.run], { signal })));
+    }
+  }
+
+  async status(lab: string): Promise<LabStatus | undefined> {
+    const network = await this.labNetwork(lab);
+    if (!network) return undefined;
+    const labels = network.Labels ?? {};
+    const expected = (labels[Label.nodes] ?? '').split(',').filter(Boolean).length + 1;
+    const nodes = await kindNodeContainers(await this.host.engine(), lab);
+    const running = nodes.filter((node) => node.State === 'running').length;
+    return { hash: labels[Label.planHash], complete: nodes.length === expected && running === expected, nodes: nodes.length, variant: labels[Label.variant] || undefined, labFile: labels[Label.labFile] };
+  }
+
+  async down(lab: string): Promise<RemoveReport> {
+    await this.tracker.settle();
+    const docker = await this.host.engine();
+    const clusterNodes = await kindNodeContainers(docker, lab);
+    if (clusterNodes.length > 0) {
+      const result = await kind(['delete', 'cluster', '--name', lab, '--kubeconfig', kubeconfigPath(lab)]);
+      if (result.exitCode !== 0) throw new EnvironmentError(`kind delete cluster --name ${lab} failed`, { output: result.stderr });
+    }
+    const removed = await removeLab(this.host, lab);
+    rmSync(dirname(kubeconfigPath(lab)), { recursive: true, force: true });
+    return { ...removed, containers: removed.containers + clusterNodes.length };
+  }
+
+  async list(): Promise<LabSummary[]> {
+    const docker = await this.host.engine();
+    const labs = [...(await labsByLabel(docker)).entries()].filter(([, driver]) => driver === this.name).map(([name]) => name);
+    return Promise.all(
+      labs.map(async (name) => {
+        const network = await this.labNetwork(name);
+        const labels = network?.Labels ?? {};
+        const nodes = await kindNodeContainers(docker, name);
+        return {
+          name,
+          variant: labels[Label.variant] ?? '',
+          driver: this.name,
+          nodes: nodes.length,
+          running: nodes.filter((node) => node.State === 'running').length,
+          createdAt: new Date(Math.min(...nodes.map((node) => node.Created * 1000), Date.now())),
+          labFile: labels[Label.labFile],
+        };
+      }),
+    );
+  }
+
+  async attach(lab: string): Promise<RunningLab | undefined> {
+    const network = await this.labNetwork(lab);
+    if (!network) return undefined;
+    return new KindRunningLab(this.host, await this.host.engine(), lab, network.Labels ?? {});
+  }
+
+  private async labNetwork(lab: string) {
+    const docker = await this.host.engine();
+    const networks = await docker.listNetworks({ filters: JSON.stringify({ label: [...labFilter(lab).label, `${Label.driver}=${this.name}`, `${Label.role}=underlay`] }) });
+    return networks[0];
+  }
+}
