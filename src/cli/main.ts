@@ -10,6 +10,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { execCommand } from './commands/exec.js';
 import { getCommand } from './commands/get.js';
+import { kubeconfigCommand } from './commands/kubeconfig.js';
 import { cacheCleanCommand, imagesBuildCommand } from './commands/images.js';
 import { lsCommand } from './commands/ls.js';
 import { runCommand, type RunOptions } from './commands/run.js';
@@ -70,6 +71,7 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write a JSON report')
     .option('--concurrency <n>', 'probes at once', '8')
+    .option('--driver <name>', 'the driver the lab runs on (checked)')
     .action(async (lab: string, options: TestOptions) => setExit(await testCommand(lab, options, signal)));
 
   program
@@ -91,7 +93,14 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .description('remove everything the lab created')
     .argument('[lab]', 'lab name, lab file or bundled lab')
     .option('--all', 'remove every podlab lab')
-    .action((lab: string | undefined, options: { all?: boolean }) => downCommand(lab, options));
+    .option('--driver <name>', 'only labs of this driver')
+    .action((lab: string | undefined, options: { all?: boolean; driver?: string }) => downCommand(lab, options));
+
+  program
+    .command('kubeconfig')
+    .description('print the path of the lab\'s kubeconfig (kind labs), for your own kubectl')
+    .argument('<lab>', 'lab name, lab file or bundled lab')
+    .action((lab: string) => kubeconfigCommand(lab));
 
   program
     .command('ls')

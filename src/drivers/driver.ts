@@ -88,6 +88,8 @@ export interface RunningLab {
   readonly variant?: string;
   /** The lab file it was brought up from (absolute), so commands work by name from anywhere. */
   readonly labFile?: string;
+  /** A kubeconfig for the lab's cluster, for users' own kubectl (drivers with an API server). */
+  readonly kubeconfig?: string;
   nodes(): Promise<NodeState[]>;
   pods(): Promise<PodInfo[]>;
   services(): Promise<ServiceInfo[]>;

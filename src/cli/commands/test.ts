@@ -18,12 +18,16 @@ export interface TestOptions {
   junit?: string;
   json?: string;
   concurrency?: string;
+  driver?: string;
 }
 
 export async function testCommand(labArg: string, options: TestOptions, signal: AbortSignal): Promise<number> {
   const { lab: running } = await attachLab(labArg).catch((error) => {
     throw error instanceof InputError ? new InputError(`${error.message}: podlab up ${labArg}${options.variant ? ` --variant ${options.variant}` : ''} first (or use podlab run)`) : error;
   });
+  if (options.driver !== undefined && options.driver !== running.driver) {
+    throw new InputError(`lab ${running.name} runs on the ${running.driver} driver, not ${options.driver}`);
+  }
   const upVariant = running.variant;
   if (options.variant !== undefined && options.variant !== upVariant) {
     throw new InputError(`lab ${running.name} is up ${upVariant ? `as variant ${upVariant}` : 'without a variant'}, not ${options.variant}`);

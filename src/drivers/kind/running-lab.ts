@@ -27,6 +27,7 @@ export class KindRunningLab implements RunningLab {
   readonly variant?: string;
   readonly labFile?: string;
   readonly names: KindNames;
+  readonly kubeconfig: string;
   private nodesOnce?: Promise<NodeState[]>;
   private executor?: KindProbeExecutor;
 
@@ -39,6 +40,7 @@ export class KindRunningLab implements RunningLab {
     this.variant = labels[Label.variant] || undefined;
     this.labFile = labels[Label.labFile] || undefined;
     this.names = kindNames(name, (labels[Label.nodes] ?? '').split(',').filter(Boolean));
+    this.kubeconfig = this.names.kubeconfig;
   }
 
   /** Lab node name of a kind worker (the control plane keeps kind's name). */
