@@ -2,7 +2,7 @@
 // the context changed), from a staged copy of images/<dir> plus the toolchain's binaries. The
 // node image is then made in two steps: its Dockerfile gives podlab/kind-node-base, and a
 // container of that image imports every other kind image into its containerd (namespace k8s.io,
-// not unpacked, pinned against garbage collection) and is committed as podlab/kind-node: the
+// not unpacked) and is committed as podlab/kind-node: the
 // kubelet finds each image kubeadm names already there and never pulls.
 import { createHash } from 'node:crypto';
 import { copyFileSync, linkSync, mkdirSync, rmSync, writeFileSync, cpSync } from 'node:fs';
@@ -94,11 +94,13 @@ async function preloadAndCommit(docker: Docker, baseTag: string, tag: string, im
     }
     if (!ready) throw new EnvironmentError('containerd did not start in the node image build container', { output: (await exec(['cat', '/tmp/containerd.log'])).all });
 
-    // docker save | ctr import: not unpacked (the node's containerd unpacks on first use, on its
-    // own snapshotter), pinned so that the kubelet's image GC never removes them.
+    // docker save | ctr import, not unpacked: the node's containerd unpacks an image on first use,
+    // on the snapshotter it runs with (this build container's root is overlayfs, where the
+    // overlayfs snapshotter cannot work). containerd 1.6 has no pinned label; kind's kubelet
+    // config (imageGCHighThresholdPercent: 100) keeps image GC from removing them.
     const imported = await execa('docker', ['save', ...images], { reject: false, all: true, buffer: false }).pipe(
       'docker',
-      ['exec', '-i', container.id, 'ctr', '--namespace=k8s.io', 'images', 'import', '--no-unpack', '--all-platforms', '--digests', '--label=io.cri-containerd.pinned=pinned', '-'],
+      ['exec', '-i', container.id, 'ctr', '--namespace=k8s.io', 'images', 'import', '--no-unpack', '--all-platforms', '-'],
       { reject: false, all: true },
     );
     if (imported.exitCode !== 0) {

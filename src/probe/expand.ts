@@ -44,10 +44,12 @@ export function checkOf(spec: AssertionSpec): CheckKind | 'matrix' {
   throw new Error(`assertion "${spec.name}" has no check`);
 }
 
-export function expandAssertions(specs: AssertionSpec[], view: LabView, variant?: string): { probes: Probe[]; problems: ExpandProblem[] } {
+/** `driver`: the driver the lab runs on; assertions limited to other drivers are left out. */
+export function expandAssertions(specs: AssertionSpec[], view: LabView, variant?: string, driver?: string): { probes: Probe[]; problems: ExpandProblem[] } {
   const probes: Probe[] = [];
   const problems: ExpandProblem[] = [];
   specs.forEach((spec, index) => {
+    if (driver !== undefined && spec.drivers !== undefined && !spec.drivers.includes(driver)) return;
     const check = checkOf(spec);
     const common = { spec, index, expected: expectationFor(spec, variant), bug: spec.bug, withinMs: spec.within };
     const attempt = (field: string, work: () => void) => {

@@ -50,7 +50,7 @@ export function checkTargets(input: LabInput): void {
 export async function testLab(running: RunningLab, input: LabInput, options: { filter?: string; concurrency?: number; signal: AbortSignal }): Promise<LabReport> {
   const started = Date.now();
   const view = await running.view();
-  const { probes, problems } = expandAssertions(input.lab.assertions, view, input.lab.variant);
+  const { probes, problems } = expandAssertions(input.lab.assertions, view, input.lab.variant, running.driver);
   if (problems.length > 0) throw assertionError(input, problems);
   const selected = filterProbes(probes, options.filter);
   const results = await runProbes(selected, await running.probes(), { concurrency: options.concurrency, signal: options.signal });

@@ -2,7 +2,9 @@
 // `down` and `get` find exactly the lab's objects), images substituted as the lab file says and
 // never pulled (no registry is reachable: a missing image fails at once, it is not fetched),
 // and a pod pinned to a lab node (nodeName, or a kubernetes.io/hostname selector) pinned to the
-// kind worker that plays that node.
+// kind worker that plays that node. A controller's replicas without placement of their own are
+// spread one per node, as podlab's model spreads them round robin (a hard topology spread over
+// hostnames: the scheduler alone may put two on one node).
 import { parseAllDocuments } from 'yaml';
 import { substitute } from '../../k8s/cluster-plan.js';
 import { Label } from '../../labels.js';
@@ -31,7 +33,18 @@ export function forKind(object: Json, context: ManifestContext): Json {
   metadata.labels = { ...((metadata.labels as Json | undefined) ?? {}), [Label.lab]: context.lab };
   const podSpec = podSpecOf(copy);
   if (podSpec) rewritePodSpec(podSpec, context);
+  if (podSpec && CONTROLLERS.has(String(copy.kind))) spreadReplicas(copy, podSpec);
   return copy;
+}
+
+const CONTROLLERS = new Set(['ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet']);
+
+function spreadReplicas(controller: Json, spec: Json): void {
+  if (spec.nodeName !== undefined || spec.affinity !== undefined || spec.topologySpreadConstraints !== undefined) return;
+  const template = (controller.spec as Json).template as Json;
+  const labels = ((template.metadata as Json | undefined)?.labels as Record<string, string> | undefined) ?? {};
+  if (Object.keys(labels).length === 0) return;
+  spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } }];
 }
 
 /** The pod spec inside a Pod or a controller's template. */

@@ -40,6 +40,13 @@ describe('targets', () => {
 });
 
 describe('expansion', () => {
+  it('leaves out assertions limited to other drivers, and checks all of them before up', () => {
+    const lab = parseLab('/l/lab.yaml', 'name: t\nnodes: [node1, node2]\nassertions:\n  - {name: docker0, from: node/node1, exec: [ip, addr, show, docker0], drivers: [dind]}\n  - {name: everywhere, from: host, ping: node/node1}\n');
+    expect(expandAssertions(lab.assertions, VIEW, undefined, 'kind').probes.map((probe) => probe.name)).toEqual(['everywhere']);
+    expect(expandAssertions(lab.assertions, VIEW, undefined, 'dind').probes.map((probe) => probe.name)).toEqual(['docker0', 'everywhere']);
+    expect(expandAssertions(lab.assertions, VIEW).probes).toHaveLength(2);
+  });
+
   it('resolves pod/NAME#N against a controller\'s pods in creation order', () => {
     const { probes } = assertions('  - {name: slave 2, from: pod/redis-slave#2, exec: [redis-cli, get, messages], stdout: hi, within: 20s}\n');
     expect(probes[0]!.source).toMatchObject({ kind: 'pod', pod: { name: 'redis-slave-klmno' } });
