@@ -24,6 +24,8 @@ export interface RawTrace {
   pods: VerdictInput['pods'];
   expectedPod?: VerdictInput['expectedPod'];
   durationMs: number;
+  /** Milliseconds from the start to each phase's end (sessions ready, probe sent, sessions stopped, facts read). */
+  timings?: Record<string, number>;
 }
 
 export function sourceAddress(raw: Pick<RawTrace, 'probe' | 'request' | 'sourceIP'>): string | undefined {

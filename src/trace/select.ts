@@ -94,15 +94,19 @@ function groupByNode(visits: Visit[], nodeOrder: string[]): Hop[] {
     .map(([node, nodeVisits]) => ({ node, visits: nodeVisits }));
 }
 
-/** The encapsulated copy a node sent for the packet: the first outer packet it sent out. */
+/**
+ * The encapsulated copy a node sent for the packet, when the packet left it by an overlay
+ * device: the first outer packet the node sent out (the answers' outer packets leave other nodes).
+ */
 function encapsulationOf(hop: Hop, outer: Visit[]): Encapsulation | undefined {
+  const innerOut = [...hop.visits].reverse().find((visit) => visit.packet.out)?.packet.out;
+  if (!innerOut || !/^flannel/.test(innerOut)) return undefined;
   const sent = outer.find((visit) => visit.node === hop.node && (visit.hook === 'OUTPUT' || visit.hook === 'POSTROUTING'));
   if (!sent) return undefined;
   const last = outer.filter((visit) => visit.node === hop.node && visit.packet.src === sent.packet.src && visit.packet.ipId === sent.packet.ipId).pop() ?? sent;
-  const innerOut = [...hop.visits].reverse().find((visit) => visit.packet.out)?.packet.out;
   return {
     node: hop.node,
-    ...(innerOut ? { device: innerOut } : {}),
+    device: innerOut,
     src: sent.packet.src,
     dst: sent.packet.dst,
     ...(sent.packet.sport !== undefined ? { sport: sent.packet.sport } : {}),

@@ -67,13 +67,15 @@ export function decide(input: VerdictInput): Verdict {
     const wrongPod = expected !== undefined && (!pod || pod.name !== expected.name || pod.namespace !== expected.namespace || last.node !== expected.node);
     const who = pod ? `pod ${podName(pod)} on ${last.node}` : `${dst} on ${last.node}'s ${out} (no pod has that address there)`;
     const wrong = wrongPod ? ` — not ${podName(expected!)} on ${expected!.node}` : '';
+    const dnat = nat.find((step) => /-j DNAT/.test(step.rule ?? ''));
+    const via = dnat ? ` (DNAT by ${dnat.chain} ${/--to-destination (\S+)/.exec(dnat.rule!)?.[1] ?? ''})` : '';
     return answeredOrRefused(input, {
       ...base,
       kind: 'delivered',
       address: dst,
       ...(pod ? { pod: { name: pod.name, namespace: pod.namespace } } : {}),
       ...(wrongPod ? { wrongPod } : {}),
-      summary: `delivered to ${who}${wrong}`,
+      summary: `delivered to ${who}${via}${wrong}`,
     });
   }
   const route = last.route ? `: ${formatRoute(last.route)}` : '';

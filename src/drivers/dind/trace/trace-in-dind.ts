@@ -66,6 +66,8 @@ export async function traceInDind(options: DindTraceOptions): Promise<Trace> {
   // Kept as promises, so a session still starting when another fails is stopped too.
   const script = sessionScript(key);
   const starting = nodes.map((node) => startSession(options.docker, node.name, node.container, script, READY_TIMEOUT_MS));
+  const timings: Record<string, number> = {};
+  const mark = (phase: string) => (timings[phase] = Date.now() - started);
   let monitors: RawTrace['monitors'] = [];
   let probe: RawTrace['probe'];
   try {
@@ -73,17 +75,21 @@ export async function traceInDind(options: DindTraceOptions): Promise<Trace> {
     const warm = options.probes.probe(source, ['true'], 10_000, signal);
     warm.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
     await Promise.all(starting.map(async (session) => (await session).ready));
+    mark('ready');
     await warm;
+    mark('sidecar');
     signal.throwIfAborted();
     const argv = ['sh', '-c', probeScript(request)];
     const result = await options.probes.probe(source, argv, (timeoutSeconds + 3) * 1000, signal);
     probe = { command: result.command, exitCode: result.exitCode, stdout: result.stdout + result.stderr };
+    mark('probe');
   } finally {
     // Every session, also on error and abort: stopping is what removes the rules.
     const sessions = (await Promise.allSettled(starting)).flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
     const stopped = await Promise.allSettled(sessions.map(async (session) => ({ node: session.node, text: await session.stop() })));
     const failure = stopped.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     monitors = stopped.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    mark('stopped');
     if (failure && !signal.aborted) throw failure.reason;
   }
   const sourceIP = source.kind === 'pod' ? source.pod.ip : undefined;
@@ -96,6 +102,7 @@ export async function traceInDind(options: DindTraceOptions): Promise<Trace> {
       return { node: node.name, stdout: result.stdout, ...(route ? { route } : {}) };
     }),
   );
+  mark('facts');
   const expected = destination.pod;
   const raw: RawTrace = {
     lab: options.lab,
@@ -107,6 +114,7 @@ export async function traceInDind(options: DindTraceOptions): Promise<Trace> {
     pods: options.view.pods,
     ...(expected ? { expectedPod: { name: expected.name, namespace: expected.namespace, node: expected.node } } : {}),
     durationMs: Date.now() - started,
+    timings,
   };
   options.onRaw?.(raw);
   return assembleTrace(raw);
