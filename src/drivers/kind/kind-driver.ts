@@ -67,7 +67,9 @@ export class KindDriver implements LabDriver {
     const names = kindNames(lab.name, lab.nodes.map((node) => node.name));
     const track = <T>(promise: Promise<T>) => this.tracker.track(promise);
     let network: KindNetwork | undefined;
-    const workloadImages = [...new Set(input.cluster?.pods.flatMap((pod) => pod.containers.map((container) => container.image)) ?? [])];
+    // The model's own DNS pod is not applied: the cluster has CoreDNS.
+    const applied = input.cluster?.pods.filter((pod) => !(pod.namespace === 'kube-system' && pod.labels['k8s-app'] === 'kube-dns')) ?? [];
+    const workloadImages = [...new Set(applied.flatMap((pod) => pod.containers.map((container) => container.image)))];
     return [
       {
         title: 'kind toolchain and images',

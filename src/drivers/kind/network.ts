@@ -7,7 +7,7 @@ import type Docker from 'dockerode';
 import type { DockerHost } from '../../docker/docker-host.js';
 import { EnvironmentError } from '../../errors.js';
 import type { Lab } from '../../lab/load.js';
-import { hostAddress, parseCidr, type Cidr } from '../../net/cidr.js';
+import { formatCidr, hostAddress, parseCidr, type Cidr } from '../../net/cidr.js';
 import { addBridgeRules } from '../common/host-rules.js';
 import { chooseUnderlay, subnetsInUse } from '../common/underlay-pool.js';
 
@@ -24,7 +24,7 @@ export async function createKindNetwork(host: DockerHost, lab: Lab, name: string
   const conflicts: Cidr[] = [];
   for (let attempt = 1; ; attempt++) {
     const subnet = chooseUnderlay(lab, [...(await subnetsInUse(docker)), ...conflicts]);
-    const network = { name, subnet: `${hostAddress(subnet, 0)}/${subnet.prefix}`, gateway: hostAddress(subnet, 1), etcdIP: hostAddress(subnet, 2) };
+    const network = { name, subnet: formatCidr(subnet), gateway: hostAddress(subnet, 1), etcdIP: hostAddress(subnet, 2) };
     try {
       await create(docker, network, lab.network.mtu, labels);
     } catch (error) {
