@@ -3,7 +3,7 @@
 // first is brought up (bad input exits 2 having created nothing); each is torn down unless
 // --keep, also on failure and Ctrl-C. The exit code is the worst of all.
 import { driverFor } from '../../drivers/index.js';
-import { asPodlabError, EnvironmentError, ExitCode, InputError } from '../../errors.js';
+import { asPodlabError, EnvironmentError, ExitCode, InputError, LabFileError } from '../../errors.js';
 import { loadLab } from '../../lab/load.js';
 import { passed, type LabReport } from '../../probe/results.js';
 import { formatConsoleReport, formatSummary } from '../../report/index.js';
@@ -25,15 +25,25 @@ export interface RunOptions {
 export async function runCommand(labArgs: string[], options: RunOptions, signal: AbortSignal): Promise<number> {
   if (options.variant && options.allVariants) throw new InputError('podlab run: --variant and --all-variants exclude each other');
   const jobs = [];
+  const skipped: string[] = [];
   for (const arg of labArgs) {
     const file = await labFileOf(arg);
     const variants = options.allVariants ? [undefined, ...loadLab(file).variantNames] : [options.variant];
     for (const variant of variants) {
       const input = labInputFor(file, undefined, variant, { driver: options.driver });
-      jobs.push({ input, driver: driverFor(input) });
+      try {
+        jobs.push({ input, driver: driverFor(input) });
+      } catch (error) {
+        // Sweeping every variant onto another driver: what that driver cannot build is skipped,
+        // with its reason; asked for by name, it is bad input.
+        if (!(options.allVariants && options.driver && error instanceof LabFileError)) throw error;
+        skipped.push(`${input.lab.name}${variant ? ` (variant ${variant})` : ''} skipped on ${options.driver}:\n    ${error.message.replace(/\n/g, '\n    ')}`);
+        continue;
+      }
       checkTargets(input);
     }
   }
+  for (const line of skipped) console.log(`=== ${line}`);
 
   const reports: LabReport[] = [];
   let worst: number = ExitCode.ok;
@@ -61,6 +71,7 @@ export async function runCommand(labArgs: string[], options: RunOptions, signal:
     console.log(formatConsoleReport(report, { color: Boolean(process.stdout.isTTY) }));
   }
   writeReports(reports, options);
-  console.log(formatSummary(reports));
+  const summary = formatSummary(reports);
+  console.log(skipped.length > 0 ? `${summary}, ${skipped.length} skipped` : summary);
   return worst;
 }
