@@ -22,6 +22,7 @@ export interface RawTrace {
   facts: { node: string; stdout: string; route?: RouteQuery }[];
   nodes: VerdictInput['nodes'];
   pods: VerdictInput['pods'];
+  services?: VerdictInput['services'];
   expectedPod?: VerdictInput['expectedPod'];
   durationMs: number;
   /** Milliseconds from the start to each phase's end (sessions ready, probe sent, sessions stopped, facts read). */
@@ -69,6 +70,7 @@ export function assembleTrace(raw: RawTrace): Trace {
     ...(probe.unresolved && name ? { unresolved: { name } } : {}),
     nodes: raw.nodes,
     pods: raw.pods,
+    ...(raw.services ? { services: raw.services } : {}),
     ...(raw.expectedPod ? { expectedPod: raw.expectedPod } : {}),
   });
   return {

@@ -18,6 +18,8 @@ export interface VerdictInput {
   nodes: { name: string; ip?: string }[];
   /** Pods by node and address (addresses repeat across nodes without an overlay). */
   pods: { name: string; namespace: string; node: string; ip?: string }[];
+  /** Services by ClusterIP: a packet for one that no rule translated is named as such. */
+  services?: { name: string; namespace: string; clusterIP: string; ports: { port: number; protocol: string }[] }[];
   /** The pod the destination named, if it named one. */
   expectedPod?: { name: string; namespace: string; node: string };
 }
@@ -60,7 +62,7 @@ export function decide(input: VerdictInput): Verdict {
     }
     if (NODE_DEVICES.test(out) || out === '') {
       const via = last.route?.via ? ` via ${last.route.via}` : '';
-      return { ...base, kind: 'no-route', summary: `no route in the lab: ${last.node} sent it for ${dst} out of ${out || 'its default route'}${via}, out of the lab` };
+      return { ...base, kind: 'no-route', summary: `no route in the lab: ${last.node} sent it for ${dst} out of ${out || 'its default route'}${via}, out of the lab${untranslated(input, dst)}` };
     }
     const pod = input.pods.find((candidate) => candidate.node === last.node && candidate.ip === dst);
     const expected = input.expectedPod;
@@ -80,6 +82,14 @@ export function decide(input: VerdictInput): Verdict {
   }
   const route = last.route ? `: ${formatRoute(last.route)}` : '';
   return { ...base, kind: 'no-route', summary: `no route: ${last.node} took it in on ${lastVisit.packet.in ?? '?'} and never forwarded or accepted it${route}` };
+}
+
+/** A ClusterIP that reached routing untranslated: kube-proxy's rules match only its ports. */
+function untranslated(input: VerdictInput, dst: string): string {
+  const service = input.services?.find((candidate) => candidate.clusterIP === dst);
+  if (!service) return '';
+  const ports = service.ports.map((port) => `${port.protocol.toLowerCase()} ${port.port}`).join(', ');
+  return `; ${dst} is the ClusterIP of ${podName(service)}, and no rule translated this ${input.key.proto} packet (kube-proxy's rules match only ${ports || 'its ports'})`;
 }
 
 /** Adds the destination's answer: a reply, or (tcp) a RST, which makes it a refusal. */

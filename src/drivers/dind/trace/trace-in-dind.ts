@@ -112,6 +112,7 @@ export async function traceInDind(options: DindTraceOptions): Promise<Trace> {
     facts,
     nodes: options.view.nodes,
     pods: options.view.pods,
+    services: options.view.services,
     ...(expected ? { expectedPod: { name: expected.name, namespace: expected.namespace, node: expected.node } } : {}),
     durationMs: Date.now() - started,
     timings,
