@@ -69,7 +69,14 @@ export const labSchema = z.strictObject({
   manifests: z.array(z.string()).default(() => []),
   /** Shell commands run on nodes once the lab is up (manifests applied), in order. */
   setup: z
-    .array(z.strictObject({ node: z.string().min(1, 'expected a node name or "all"'), run: z.string().min(1, 'expected a shell command') }))
+    .array(
+      z.strictObject({
+        node: z.string().min(1, 'expected a node name or "all"'),
+        run: z.string().min(1, 'expected a shell command'),
+        /** Only on these drivers (a `docker run` on a node needs dind's dockerd). */
+        drivers: z.array(z.string().regex(NAME, 'expected a driver name such as dind')).min(1).optional(),
+      }),
+    )
     .default(() => []),
   assertions: z.array(assertionSchema).default(() => []),
   variants: z.record(z.string().regex(NAME, 'expected a variant name of a-z, 0-9 and "-"'), z.record(z.string(), z.unknown())).default(() => ({})),

@@ -119,7 +119,7 @@ export class DindDriver implements LabDriver {
 
   private async runSetup(plan: DindPlan, input: LabInput, signal: AbortSignal): Promise<void> {
     const docker = await this.host.engine();
-    for (const step of input.lab.setup) {
+    for (const step of input.lab.setup.filter((candidate) => candidate.drivers?.includes(this.name) ?? true)) {
       const nodes = step.node === 'all' ? plan.nodes : plan.nodes.filter((node) => node.name === step.node);
       await Promise.all(nodes.map((node) => this.tracker.track(execOk(docker, node.container, ['sh', '-c', step.run], { signal }))));
     }

@@ -101,7 +101,7 @@ export class KindDriver implements LabDriver {
             { title: 'pods Ready, services with endpoints', run: ({ signal }: StepContext) => track(this.waitForPods(names, lab.name, signal)) },
           ]
         : []),
-      ...(lab.setup.length > 0 ? [{ title: 'setup commands', run: ({ signal }: StepContext) => track(this.runSetup(lab, names, signal)) }] : []),
+      ...(lab.setup.some((step) => step.drivers?.includes(this.name) ?? true) ? [{ title: 'setup commands', run: ({ signal }: StepContext) => track(this.runSetup(lab, names, signal)) }] : []),
     ];
   }
 
@@ -229,7 +229,7 @@ export class KindDriver implements LabDriver {
 
   private async runSetup(lab: Lab, names: KindNames, signal: AbortSignal): Promise<void> {
     const docker = await this.host.engine();
-    for (const step of lab.setup) {
+    for (const step of lab.setup.filter((candidate) => candidate.drivers?.includes(this.name) ?? true)) {
       const nodes = step.node === 'all' ? [...names.workers.values()] : [names.workers.get(step.node)!];
       await Promise.all(nodes.map((node) => execOk(docker, node, ['sh', '-c', step.run], { signal })));
     }
