@@ -30,6 +30,8 @@ export function probeScript(request: ProbeRequest): string {
     `dst=${sq(destination.ip ?? '')}`,
     destination.name
       ? [
+          // Which resolvers it asked: 127.0.0.1 in a pod means no cluster DNS.
+          `echo "@@resolvers $(awk '/^nameserver/ {print $2}' /etc/resolv.conf | tr '\\n' ' ')"`,
           `dst=$(getent ahostsv4 ${sq(destination.name)} | awk 'NR==1 {print $1}')`,
           `echo "@@resolved $dst"`,
           `[ -n "$dst" ] || exit ${UNRESOLVED_EXIT}`,
@@ -50,6 +52,8 @@ export function probeScript(request: ProbeRequest): string {
 export interface ProbeOutput {
   /** Set when a name was given: the address it resolved to, or undefined. */
   resolved?: string;
+  /** The nameservers of the source's resolv.conf, when a name was resolved. */
+  resolvers?: string[];
   unresolved: boolean;
   route?: RouteDecision;
   output: string;
@@ -67,11 +71,13 @@ export function parseProbeOutput(stdout: string, exitCode: number, destination: 
   };
   const resolvedLine = /^@@resolved ?(.*)$/m.exec(stdout);
   const resolved = resolvedLine?.[1]?.trim() || undefined;
+  const resolvers = /^@@resolvers ?(.*)$/m.exec(stdout)?.[1]?.trim().split(/\s+/).filter(Boolean);
   const unresolved = hadName && (exitCode === UNRESOLVED_EXIT || !resolved);
   const routeText = section('route');
   const dst = resolved ?? destination.ip ?? '';
   return {
     ...(hadName ? { resolved } : {}),
+    ...(resolvers ? { resolvers } : {}),
     unresolved,
     ...(routeText !== undefined ? { route: parseRouteGet(dst, routeText) } : {}),
     output: section('probe') ?? '',

@@ -11,7 +11,10 @@ export function renderTrace(trace: Trace): string {
   const lines: string[] = [];
   const key = trace.key.proto === 'icmp' ? `echo id ${trace.key.icmpId}` : `source port ${trace.key.sourcePort}`;
   lines.push(`trace ${trace.source} → ${trace.destination} (${trace.proto}, ${key}) in ${(trace.durationMs / 1000).toFixed(1)} s`);
-  if (trace.resolved) lines.push(`  resolve  ${trace.resolved.name} → ${trace.resolved.ip ?? `did not resolve${trace.resolved.error ? `: ${trace.resolved.error}` : ''}`}`);
+  if (trace.resolved) {
+    const asked = trace.resolved.resolvers ? ` (nameserver ${trace.resolved.resolvers.join(', ') || 'none'})` : '';
+    lines.push(`  resolve  ${trace.resolved.name} → ${trace.resolved.ip ?? 'did not resolve'}${asked}`);
+  }
   if (trace.sourceRoute) lines.push(`  route    ${formatRoute(trace.sourceRoute)}   (in the source)`);
   for (const hop of trace.hops) lines.push(...renderHop(hop));
   if (trace.retransmissions > 0) lines.push(`  (${trace.retransmissions} retransmission(s) took the same path)`);

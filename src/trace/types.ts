@@ -142,7 +142,7 @@ export interface Trace {
   port?: number;
   key: TraceKey;
   /** The destination's address, when it was given as a name and resolved in the source. */
-  resolved?: { name: string; ip?: string; error?: string };
+  resolved?: { name: string; ip?: string; resolvers?: string[] };
   /** The source's own route decision. */
   sourceRoute?: RouteDecision;
   probe: { command: string; exitCode: number; output: string };

@@ -13,7 +13,7 @@ export interface VerdictInput {
   replies: Hop[];
   sourceRoute?: RouteDecision;
   /** The destination was a name that did not resolve in the source. */
-  unresolved?: { name: string };
+  unresolved?: { name: string; resolvers: string[] };
   /** The lab's nodes with their underlay addresses. */
   nodes: { name: string; ip?: string }[];
   /** Pods by node and address (addresses repeat across nodes without an overlay). */
@@ -30,7 +30,9 @@ const NODE_DEVICES = /^(eth\d+|ens.*|enp.*)$/;
 export function decide(input: VerdictInput): Verdict {
   const nat = natSteps(input.hops);
   if (input.unresolved) {
-    return { kind: 'nothing-sent', nat, summary: `nothing sent: the name "${input.unresolved.name}" did not resolve in the source` };
+    const { name, resolvers } = input.unresolved;
+    const asked = resolvers.length === 0 ? ' (it has no nameserver)' : resolvers.every((ip) => ip.startsWith('127.')) ? ` (its only nameserver is ${resolvers.join(', ')}: no cluster DNS)` : ` (asked ${resolvers.join(', ')})`;
+    return { kind: 'nothing-sent', nat, summary: `nothing sent: the name "${name}" did not resolve in the source${asked}` };
   }
   if (input.sourceRoute?.error) {
     return { kind: 'no-route', nat, summary: `no route in the source: ${formatRoute(input.sourceRoute)}` };

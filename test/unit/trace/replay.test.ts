@@ -78,6 +78,22 @@ describe('replayed traces', () => {
     expect(trace.replies).toEqual([]);
   });
 
+  it('guestbook no-overlay: node2 delivers the master\'s address to its own pod, the wrong one, and names it', () => {
+    const trace = replay('guestbook-no-overlay-node2');
+    expect(trace.verdict).toMatchObject({ kind: 'delivered', node: 'node2', pod: { name: 'redis-slave-dmxp6' }, wrongPod: true, answered: true });
+    expect(trace.verdict.summary).toBe('delivered to pod redis-slave-dmxp6 on node2 — not redis-master-zrdmk on node1; it answered');
+    expect(trace.sourceRoute).toMatchObject({ dst: '172.17.0.4', dev: 'docker0' });
+  });
+
+  it('mysql-myweb no-dns: nothing sent, the name does not resolve (127.0.0.1 is no cluster DNS)', () => {
+    const trace = replay('mysql-myweb-no-dns');
+    expect(trace.verdict).toMatchObject({ kind: 'nothing-sent' });
+    expect(trace.verdict.summary).toBe('nothing sent: the name "mysql" did not resolve in the source (its only nameserver is 127.0.0.1: no cluster DNS)');
+    expect(trace.resolved).toEqual({ name: 'mysql', resolvers: ['127.0.0.1'] });
+    expect(trace.hops).toEqual([]);
+    expect(renderTrace(trace)).toContain('resolve  mysql → did not resolve (nameserver 127.0.0.1)');
+  });
+
   it('renders every hop, rule texts without our TRACE rule, and the verdict', () => {
     const text = renderTrace(replay('forward-drop-broken'));
     expect(text).toMatch(/^trace pod\/client → pod\/web-node2:80 \(tcp, source port \d+\)/);

@@ -72,7 +72,7 @@ describe('the probe script', () => {
     const script = probeScript({ key: TCP, destination: { name: 'mysql' }, port: 3306, timeoutSeconds: 1 });
     expect(script).toContain("getent ahostsv4 'mysql'");
     expect(script).toContain(`exit ${UNRESOLVED_EXIT}`);
-    expect(parseProbeOutput('@@resolved \n', UNRESOLVED_EXIT, { name: 'mysql' })).toEqual({ resolved: undefined, unresolved: true, output: '', exitCode: UNRESOLVED_EXIT });
+    expect(parseProbeOutput('@@resolvers 127.0.0.1 \n@@resolved \n', UNRESOLVED_EXIT, { name: 'mysql' })).toEqual({ resolved: undefined, resolvers: ['127.0.0.1'], unresolved: true, output: '', exitCode: UNRESOLVED_EXIT });
   });
   it('parses the route and the probe output', () => {
     const parsed = parseProbeOutput('@@resolved 10.254.0.11\n@@route\n10.254.0.11 via 10.1.64.1 dev eth0 src 10.1.64.2 uid 0 \\    cache \n@@probe\nConnection to 10.254.0.11 3306 port [tcp/*] succeeded!\n@@exit 0\n', 0, { name: 'mysql' });

@@ -1,0 +1,195 @@
+// `podlab trace` on real dind labs (issue 12's acceptance): each bundled scenario comes up
+// under a name of its own (so other runs of the bundled labs are untouched), one probe is
+// traced, and the verdict and the deciding rule or route are asserted. Every trace must take
+// under 3 s and leave no TRACE rule behind. The tracer is called directly until the CLI
+// command exists.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DindRunningLab, nodeContainers } from '../../src/drivers/dind/running-lab.js';
+import { traceInDind } from '../../src/drivers/dind/trace/trace-in-dind.js';
+import { resolveSource } from '../../src/probe/resolve.js';
+import { parseTarget } from '../../src/probe/targets.js';
+import { traceTarget } from '../../src/trace/destination.js';
+import type { Proto, Trace } from '../../src/trace/types.js';
+import { renderTrace } from '../../src/trace/render.js';
+import { docker, inNode, labResources, machine, podlab, podlabOk, ROOT } from './helpers.js';
+
+const TRACE_LIMIT_MS = 3000;
+
+/** A bundled lab as `e2e-trace-<short>`, on a free underlay, up in `variant`. */
+function bundled(lab: string, short: string, variant?: string): string {
+  const name = `e2e-trace-${short}`;
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'podlab-trace-'));
+    await cp(join(ROOT, 'labs', lab), dir, { recursive: true });
+    const file = join(dir, 'lab.yaml');
+    const text = (await readFile(file, 'utf8')).replace(/^name: .*$/m, `name: ${name}`).replace(/^ {2}underlay: .*\n/m, '');
+    await writeFile(file, text);
+    await podlab('down', name);
+    await podlabOk('up', dir, ...(variant ? ['--variant', variant] : []));
+  });
+  afterAll(async () => {
+    await podlab('down', name);
+    await rm(dir, { recursive: true, force: true });
+    expect(await labResources(name)).toEqual([]);
+  });
+  return name;
+}
+
+async function trace(lab: string, from: string, to: string, options: { proto?: Proto; signal?: AbortSignal } = {}): Promise<Trace> {
+  const engine = await machine.engine();
+  const [first] = await nodeContainers(engine, lab);
+  const running = new DindRunningLab(machine, engine, lab, first!.Labels);
+  const [view, nodes, probes] = await Promise.all([running.view(), running.nodes(), running.probes()]);
+  const result = await traceInDind({
+    docker: engine, lab, nodes, view, probes,
+    source: resolveSource(view, parseTarget(from)),
+    destination: traceTarget(view, to),
+    ...options,
+  });
+  // Shown in the test log: what a person would read.
+  console.log(renderTrace(result));
+  return result;
+}
+
+/** No rule of any trace left in any node's raw table. */
+async function expectNoTraceRules(lab: string, nodes: string[]): Promise<void> {
+  for (const node of nodes) expect((await inNode(lab, node, 'iptables-save -t raw')).stdout).not.toContain('podlab-trace');
+}
+
+describe('trace: forward-drop broken', () => {
+  const lab = bundled('forward-drop', 'fdb', 'broken');
+
+  it('is dropped by the FORWARD policy DROP on the destination node, after crossing flannel.1', async () => {
+    const result = await trace(lab, 'pod/client', 'pod/web-node2:80');
+    expect(result.verdict).toMatchObject({ kind: 'dropped', node: 'node2', step: { table: 'filter', chain: 'FORWARD', kind: 'policy', verdict: 'DROP' } });
+    expect(result.hops.map((hop) => hop.node)).toEqual(['node1', 'node2']);
+    expect(result.durationMs).toBeLessThan(TRACE_LIMIT_MS);
+    await expectNoTraceRules(lab, ['node1', 'node2']);
+  });
+
+  it('removes its rules when aborted mid-probe, and rejects', async () => {
+    const controller = new AbortController();
+    const pending = trace(lab, 'pod/client', 'pod/web-node2:80', { signal: controller.signal });
+    // The dropped SYN waits 1 s for an answer: abort while the probe is out.
+    setTimeout(() => controller.abort(new Error('interrupted')), 600);
+    await expect(pending).rejects.toThrow();
+    await expectNoTraceRules(lab, ['node1', 'node2']);
+  });
+});
+
+describe('trace: forward-drop fixed-flannel', () => {
+  const lab = bundled('forward-drop', 'fdf', 'fixed-flannel');
+
+  it('is accepted by flannel forward rule and delivered', async () => {
+    const result = await trace(lab, 'pod/client', 'pod/web-node2:80');
+    expect(result.verdict).toMatchObject({ kind: 'delivered', node: 'node2', pod: { name: 'web-node2' }, answered: true });
+    expect(result.verdict.step).toMatchObject({ table: 'filter', chain: 'FLANNEL-FWD', verdict: 'ACCEPT' });
+    expect(result.durationMs).toBeLessThan(TRACE_LIMIT_MS);
+  });
+
+  it('keeps concurrent traces apart', async () => {
+    const [toNode1, toNode2, ping] = await Promise.all([
+      trace(lab, 'pod/client', 'pod/web-node1:80'),
+      trace(lab, 'pod/client', 'pod/web-node2:80'),
+      trace(lab, 'node/node2', 'pod/web-node1', { proto: 'icmp' }),
+    ]);
+    expect(toNode1.verdict).toMatchObject({ kind: 'delivered', node: 'node1', pod: { name: 'web-node1' } });
+    expect(toNode1.hops.map((hop) => hop.node)).toEqual(['node1']);
+    expect(toNode2.verdict).toMatchObject({ kind: 'delivered', node: 'node2', pod: { name: 'web-node2' } });
+    expect(ping.verdict).toMatchObject({ kind: 'delivered', node: 'node1', pod: { name: 'web-node1' }, answered: true });
+    expect(ping.hops.map((hop) => hop.node)).toEqual(['node2', 'node1']);
+    for (const result of [toNode1, toNode2]) {
+      const port = result.key.sourcePort;
+      const packets = result.hops.flatMap((hop) => hop.visits.map((visit) => visit.packet.sport));
+      expect(packets.every((sport) => sport === port)).toBe(true);
+    }
+    await expectNoTraceRules(lab, ['node1', 'node2']);
+  });
+});
+
+describe('trace: nginx-service bad-selector', () => {
+  const lab = bundled('nginx-service', 'ngb', 'bad-selector');
+
+  it('is refused by the REJECT rule of a service without endpoints', async () => {
+    const result = await trace(lab, 'pod/client', 'svc/my-nginx:8125');
+    expect(result.verdict).toMatchObject({ kind: 'refused', step: { table: 'filter', chain: 'KUBE-SERVICES' } });
+    expect(result.verdict.step!.rule).toMatch(/"default\/my-nginx: has no endpoints".*-j REJECT/);
+    expect(result.durationMs).toBeLessThan(TRACE_LIMIT_MS);
+  });
+});
+
+describe('trace: nginx-service', () => {
+  const lab = bundled('nginx-service', 'ngx');
+
+  it('is DNATed through KUBE-SVC and KUBE-SEP to one of the three pods, and delivered there', async () => {
+    const result = await trace(lab, 'pod/client', 'svc/my-nginx:8125');
+    const chains = result.hops[0]!.visits.flatMap((visit) => visit.steps.map((step) => step.chain));
+    expect(chains).toEqual(expect.arrayContaining(['KUBE-SERVICES', expect.stringMatching(/^KUBE-SVC-/), expect.stringMatching(/^KUBE-SEP-/)]));
+    const dnat = result.verdict.nat.find((step) => step.rule?.includes('-j DNAT'));
+    expect(dnat?.chain).toMatch(/^KUBE-SEP-/);
+    expect(result.verdict).toMatchObject({ kind: 'delivered', answered: true, pod: { name: expect.stringMatching(/^nginx-deployment-/) } });
+    expect(dnat!.rule).toContain(`--to-destination ${result.verdict.address}:80`);
+    expect(result.durationMs).toBeLessThan(TRACE_LIMIT_MS);
+  });
+});
+
+describe('trace: pod-dns', () => {
+  const lab = bundled('pod-dns', 'dns');
+
+  it('a ping to a ClusterIP is not translated and goes unanswered', async () => {
+    const result = await trace(lab, 'pod/busycurl', 'svc/nginx-service', { proto: 'icmp' });
+    const chains = result.hops.flatMap((hop) => hop.visits.flatMap((visit) => visit.steps.map((step) => step.chain)));
+    expect(chains).toContain('KUBE-SERVICES');
+    expect(chains.filter((chain) => /^KUBE-(SVC|SEP)-/.test(chain))).toEqual([]);
+    expect(result.verdict).toMatchObject({ kind: 'no-route', answered: undefined });
+    expect(result.verdict.summary).toContain('no rule translated this icmp packet');
+    expect(result.replies).toEqual([]);
+    expect(result.durationMs).toBeLessThan(TRACE_LIMIT_MS);
+  });
+});
+
+describe('trace: guestbook no-overlay', () => {
+  const lab = bundled('guestbook', 'gbn', 'no-overlay');
+
+  it("a packet for the master's address from node2 reaches the wrong pod on node2, named", async () => {
+    const result = await trace(lab, 'node/node2', 'pod/redis-master:6379');
+    expect(result.verdict).toMatchObject({ kind: 'delivered', node: 'node2', wrongPod: true, pod: { name: expect.stringMatching(/^(redis-slave|frontend)-/) } });
+    expect(result.verdict.summary).toMatch(/— not redis-master-\w+ on node1/);
+    expect(result.hops.map((hop) => hop.node)).toEqual(['node2']);
+    expect(result.sourceRoute).toMatchObject({ dev: 'docker0' });
+    expect(result.durationMs).toBeLessThan(TRACE_LIMIT_MS);
+  });
+});
+
+describe('trace: mysql-myweb no-dns', () => {
+  const lab = bundled('mysql-myweb', 'myn', 'no-dns');
+
+  it('sends nothing: the name does not resolve', async () => {
+    const result = await trace(lab, 'pod/myweb', 'mysql:3306');
+    expect(result.verdict).toMatchObject({ kind: 'nothing-sent' });
+    expect(result.verdict.summary).toContain('"mysql" did not resolve');
+    expect(result.resolved).toEqual({ name: 'mysql' });
+    expect(result.hops).toEqual([]);
+    expect(result.durationMs).toBeLessThan(TRACE_LIMIT_MS);
+  });
+});
+
+describe('trace: flannel-vxlan', () => {
+  const lab = bundled('flannel-vxlan', 'vx');
+
+  it('a cross-node pod-to-pod trace shows flannel.1 and the outer underlay addresses', async () => {
+    const result = await trace(lab, 'pod/pinger', 'pod/pinger#3', { proto: 'icmp' });
+    const nodes = await nodeContainers(docker, lab);
+    const ip = (node: string) => Object.values(nodes.find((info) => info.Labels['podlab.node'] === node)!.NetworkSettings.Networks)[0]!.IPAddress;
+    const source = result.hops[0]!;
+    expect(source.encapsulation).toMatchObject({ device: 'flannel.1', src: ip(source.node), dst: ip(result.verdict.node!), dport: 8472, out: 'eth0' });
+    expect(source.route).toMatchObject({ dev: 'flannel.1' });
+    expect(result.verdict).toMatchObject({ kind: 'delivered', answered: true, pod: { name: expect.stringMatching(/^pinger/) } });
+    expect(result.verdict.node).not.toBe(source.node);
+    expect(result.durationMs).toBeLessThan(TRACE_LIMIT_MS);
+  });
+});
