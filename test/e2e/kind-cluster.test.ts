@@ -165,8 +165,15 @@ describe('kind cluster on podlab/kind-node', () => {
     const started = Date.now();
     await kubectl('wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=300s');
     timings.nodesReady = `${((Date.now() - started) / 1000).toFixed(0)}s after flannel`;
-    const leases = await must('docker', ['exec', ETCD, 'etcdctl', 'get', `${FLANNEL_PREFIX}/subnets`, '--prefix', '--keys-only']);
-    expect(leases.split('\n').filter(Boolean)).toHaveLength(3);
+    // a node is Ready once the conflist is in place; flanneld's lease may come a moment later
+    await kubectl('-n', 'kube-system', 'rollout', 'status', 'daemonset/kube-flannel', '--timeout=120s');
+    let leases: string[] = [];
+    for (let i = 0; i < 60 && leases.length < 3; i++) {
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 1000));
+      const listing = await must('docker', ['exec', ETCD, 'etcdctl', 'get', `${FLANNEL_PREFIX}/subnets`, '--prefix', '--keys-only']);
+      leases = listing.split('\n').filter(Boolean);
+    }
+    expect(leases, 'one flannel lease a node in the lab etcd').toHaveLength(3);
   }, 10 * MINUTE);
 
   it('has CoreDNS Ready', async () => {
