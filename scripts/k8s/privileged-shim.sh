@@ -14,9 +14,9 @@ TEST_IMAGE=debian:bookworm-slim
 mkdir -p "$CACHE"
 
 say() { printf 'setup: %s\n' "$*" >&2; }
-record() { # record FOUND ACTION
-  jq -n --arg found "$1" --arg action "$2" --arg at "$(date -u +%FT%TZ)" \
-    '{found: $found, action: $action, at: $at}' >"$CACHE/privileged-check.json"
+record() { # record FOUND ACTION WORKS(true|false): whether privileged containers work now
+  jq -n --arg found "$1" --arg action "$2" --argjson works "$3" --arg at "$(date -u +%FT%TZ)" \
+    '{found: $found, action: $action, works: $works, at: $at}' >"$CACHE/privileged-check.json"
 }
 # The engine's own words: the "Error response from daemon" line, not the CLI's usage hint.
 privileged_error() {
@@ -31,16 +31,16 @@ if error=$(privileged_error); then
     # Still refresh the installed copy: a newer checkout may carry a fixed shim.
     install -m 0755 "$here/../podlab-runc" "$SHIM"
     # keep the record of the run that found the failure and installed the shim
-    [ -s "$CACHE/privileged-check.json" ] ||
-      record "privileged containers work through podlab-runc" "kept podlab-runc as dockerd's default runtime"
+    jq -e 'has("works")' "$CACHE/privileged-check.json" >/dev/null 2>&1 ||
+      record "privileged containers work through podlab-runc" "kept podlab-runc as dockerd's default runtime" true
   else
-    record "privileged containers work" "nothing"
+    record "privileged containers work" "nothing" true
   fi
   say "privileged containers work"
   exit 0
 fi
 if [ -z "$dockerd_pid" ]; then
-  record "privileged container failed: $error" "nothing: this engine was not started by podlab's setup"
+  record "privileged container failed: $error" "nothing: this engine was not started by podlab's setup" false
   say "WARNING: docker run --privileged fails ($error); kind clusters cannot start on this engine"
   exit 0
 fi
@@ -59,9 +59,9 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 if after=$(privileged_error); then
-  record "privileged container failed: $error" "installed $SHIM as dockerd's default runtime (daemon.json, SIGHUP); privileged containers now work"
+  record "privileged container failed: $error" "installed $SHIM as dockerd's default runtime (daemon.json, SIGHUP); privileged containers now work" true
   say "privileged containers work through podlab-runc"
 else
-  record "privileged container failed: $error" "installed $SHIM as dockerd's default runtime, but it still fails: $after"
+  record "privileged container failed: $error" "installed $SHIM as dockerd's default runtime, but it still fails: $after" false
   say "WARNING: privileged containers still fail through podlab-runc: $after"
 fi

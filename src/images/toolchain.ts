@@ -128,6 +128,8 @@ export interface PrivilegedCheck {
   found: string;
   /** What setup did about it ("nothing" on ordinary hosts). */
   action: string;
+  /** Whether privileged containers worked when setup was done. */
+  works: boolean;
   at?: string;
 }
 
@@ -135,8 +137,8 @@ export interface PrivilegedCheck {
 export function parsePrivilegedCheck(text: string): PrivilegedCheck | undefined {
   try {
     const record = JSON.parse(text) as Partial<PrivilegedCheck>;
-    if (typeof record.found !== 'string' || typeof record.action !== 'string') return undefined;
-    return { found: record.found, action: record.action, ...(record.at ? { at: record.at } : {}) };
+    if (typeof record.found !== 'string' || typeof record.action !== 'string' || typeof record.works !== 'boolean') return undefined;
+    return { found: record.found, action: record.action, works: record.works, ...(record.at ? { at: record.at } : {}) };
   } catch {
     return undefined;
   }
@@ -145,4 +147,32 @@ export function parsePrivilegedCheck(text: string): PrivilegedCheck | undefined 
 export function privilegedCheck(cacheDir = podlabCacheDir()): PrivilegedCheck | undefined {
   const file = join(cacheDir, 'privileged-check.json');
   return existsSync(file) ? parsePrivilegedCheck(readFileSync(file, 'utf8')) : undefined;
+}
+
+export interface ToolchainCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+  fix?: string;
+}
+
+/**
+ * What `podlab doctor` can print about kind: one line a toolchain piece (version, where it is or
+ * that it is missing) and one for privileged containers. The toolchain is optional (setup
+ * --kind), so its absence is reported, not a failure of the dind labs' checks.
+ */
+export function toolchainChecks(pieces: PieceStatus[], privileged: PrivilegedCheck | undefined): ToolchainCheck[] {
+  const checks: ToolchainCheck[] = pieces.map((piece) => {
+    const first = Object.values(piece.binaries)[0] ?? '';
+    const where = Object.keys(piece.binaries).length > 1 ? first.slice(0, first.lastIndexOf('/')) : first;
+    return piece.present
+      ? { name: `kind toolchain: ${piece.name} ${piece.version}`, ok: true, detail: where }
+      : { name: `kind toolchain: ${piece.name} ${piece.version}`, ok: false, detail: `not built (${where})`, fix: 'bash scripts/setup --kind' };
+  });
+  checks.push(
+    privileged
+      ? { name: 'privileged containers (kind nodes)', ok: privileged.works, detail: `${privileged.found}; setup did: ${privileged.action}` }
+      : { name: 'privileged containers (kind nodes)', ok: false, detail: 'not checked yet', fix: 'bash scripts/setup' },
+  );
+  return checks;
 }

@@ -6,6 +6,7 @@ import {
   parseFlanneldVersion,
   parsePrivilegedCheck,
   parseVersionsEnv,
+  toolchainChecks,
   toolchainPieces,
   toolchainVersions,
 } from '../../../src/images/toolchain.js';
@@ -63,13 +64,35 @@ describe('kind toolchain', () => {
   });
 
   it('reads what setup found and did about privileged containers', () => {
-    expect(parsePrivilegedCheck('{"found":"privileged container failed: x","action":"installed podlab-runc","at":"t"}')).toEqual({
+    expect(parsePrivilegedCheck('{"found":"privileged container failed: x","action":"installed podlab-runc","works":true,"at":"t"}')).toEqual({
       found: 'privileged container failed: x',
       action: 'installed podlab-runc',
+      works: true,
       at: 't',
     });
-    expect(parsePrivilegedCheck('{"found":"x"}')).toBeUndefined();
+    expect(parsePrivilegedCheck('{"found":"x","action":"nothing"}')).toBeUndefined();
     expect(parsePrivilegedCheck('not json')).toBeUndefined();
+  });
+});
+
+describe('doctor lines', () => {
+  const pieces = toolchainPieces(versions, '/c').map((piece) => ({ ...piece, present: piece.name !== 'coredns' }));
+
+  it('names each piece with its version, where it is, and how to build what is missing', () => {
+    const checks = toolchainChecks(pieces, { found: 'privileged containers work', action: 'nothing', works: true });
+    expect(checks[0]).toEqual({ name: 'kind toolchain: kubernetes v1.31.4', ok: true, detail: '/c/kubernetes-v1.31.4' });
+    expect(checks.find((check) => check.name.includes('coredns'))).toEqual({
+      name: 'kind toolchain: coredns v1.11.3',
+      ok: false,
+      detail: 'not built (/c/coredns-v1.11.3/coredns)',
+      fix: 'bash scripts/setup --kind',
+    });
+    expect(checks.at(-1)).toMatchObject({ name: 'privileged containers (kind nodes)', ok: true, detail: 'privileged containers work; setup did: nothing' });
+  });
+
+  it('fails the privileged line when setup could not make it work, or never checked', () => {
+    expect(toolchainChecks([], { found: 'privileged container failed: caps', action: 'nothing: not started by setup', works: false })[0]!.ok).toBe(false);
+    expect(toolchainChecks([], undefined)[0]).toMatchObject({ ok: false, fix: 'bash scripts/setup' });
   });
 });
 
