@@ -33,6 +33,12 @@ export function forKind(object: Json, context: ManifestContext): Json {
   metadata.labels = { ...((metadata.labels as Json | undefined) ?? {}), [Label.lab]: context.lab };
   const podSpec = podSpecOf(copy);
   if (podSpec) rewritePodSpec(podSpec, context);
+  // A controller's pods carry the lab's label too: `get pods` and readiness find them by it.
+  const template = templateOf(copy);
+  if (template) {
+    const templateMetadata = ((template.metadata as Json | undefined) ??= {});
+    templateMetadata.labels = { ...((templateMetadata.labels as Json | undefined) ?? {}), [Label.lab]: context.lab };
+  }
   if (podSpec && CONTROLLERS.has(String(copy.kind))) spreadReplicas(copy, podSpec);
   return copy;
 }
@@ -47,11 +53,16 @@ function spreadReplicas(controller: Json, spec: Json): void {
   spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } }];
 }
 
+/** The pod template of a controller (a CronJob's is one level deeper). */
+function templateOf(object: Json): Json | undefined {
+  const spec = object.spec as Json | undefined;
+  return (spec?.template ?? ((spec?.jobTemplate as Json | undefined)?.spec as Json | undefined)?.template) as Json | undefined;
+}
+
 /** The pod spec inside a Pod or a controller's template. */
 function podSpecOf(object: Json): Json | undefined {
   if (object.kind === 'Pod') return object.spec as Json | undefined;
-  const template = ((object.spec as Json | undefined)?.template ?? (((object.spec as Json | undefined)?.jobTemplate as Json | undefined)?.spec as Json | undefined)?.template) as Json | undefined;
-  return template?.spec as Json | undefined;
+  return templateOf(object)?.spec as Json | undefined;
 }
 
 function rewritePodSpec(spec: Json, context: ManifestContext): void {

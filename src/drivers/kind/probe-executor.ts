@@ -29,7 +29,9 @@ export function parseTaskList(text: string): Map<string, number> {
 
 /** The argv that runs `argv` in the network namespace of process `pid`, with its resolv.conf. */
 export function inPodNetns(pid: number, argv: string[]): string[] {
-  const script = `mount --bind /proc/${pid}/root/etc/resolv.conf /etc/resolv.conf && exec nsenter -t ${pid} -n -- "$@"`;
+  // A copy, bound over the sidecar's: binding the /proc path itself binds the node's file.
+  const copy = `/tmp/resolv.conf.${pid}`;
+  const script = `cat /proc/${pid}/root/etc/resolv.conf > ${copy} && mount --bind ${copy} /etc/resolv.conf && exec nsenter -t ${pid} -n -- "$@"`;
   return ['unshare', '-m', 'sh', '-c', script, 'probe', ...argv];
 }
 
