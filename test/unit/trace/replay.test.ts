@@ -94,6 +94,27 @@ describe('replayed traces', () => {
     expect(renderTrace(trace)).toContain('resolve  mysql → did not resolve (nameserver 127.0.0.1)');
   });
 
+  it('flannel vxlan: flannel.1, then the outer packet between the nodes\' underlay addresses on 8472', () => {
+    const trace = replay('flannel-vxlan-icmp');
+    expect(trace.hops.map((hop) => hop.node)).toEqual(['node1', 'node3']);
+    expect(trace.hops[0]!.route).toMatchObject({ dev: 'flannel.1', via: '10.1.96.0' });
+    expect(trace.hops[0]!.encapsulation).toEqual({ node: 'node1', device: 'flannel.1', src: '172.31.0.11', dst: '172.31.0.13', sport: 60060, dport: 8472, out: 'eth0' });
+    expect(trace.verdict).toMatchObject({ kind: 'delivered', node: 'node3', pod: { name: 'pinger-sw452' }, answered: true });
+  });
+
+  it('flannel udp: flannel0, and flanneld\'s own datagram on 8285', () => {
+    const trace = replay('flannel-udp-icmp');
+    expect(trace.hops[0]!.encapsulation).toMatchObject({ device: 'flannel0', sport: 8285, dport: 8285, out: 'eth0' });
+    expect(trace.verdict).toMatchObject({ kind: 'delivered', node: 'node3', answered: true });
+  });
+
+  it('from the host to a pod IP: no node sees it (pod addresses are not routed outside)', () => {
+    const trace = replay('flannel-vxlan-host');
+    expect(trace.hops).toEqual([]);
+    expect(trace.verdict).toMatchObject({ kind: 'no-route' });
+    expect(trace.verdict.summary).toBe('no lab node saw the packet (the source routes it 10.1.96.2 via 172.31.0.1 dev eth0 src 172.31.0.3)');
+  });
+
   it('renders every hop, rule texts without our TRACE rule, and the verdict', () => {
     const text = renderTrace(replay('forward-drop-broken'));
     expect(text).toMatch(/^trace pod\/client → pod\/web-node2:80 \(tcp, source port \d+\)/);
