@@ -6,6 +6,11 @@
 //                                      plus one cold run (node image stores emptied first), the
 //                                      time the images step took, cold and warm, the test phase
 //                                      and `podlab run` end to end
+//   npm run bench -- --driver kind     side by side in one run: plain `kind create cluster` with
+//                                      podlab's node image and the same node count, `podlab up
+//                                      guestbook --driver kind`, `podlab up guestbook` on dind;
+//                                      medians of --runs (default 3 here), the ratios, the test
+//                                      phase on both drivers, and memory per kind node
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +19,9 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '1,3,6' }, lab: { type: 'string' } },
+  options: { runs: { type: 'string' }, sizes: { type: 'string', default: '1,3,6' }, lab: { type: 'string' }, driver: { type: 'string' } },
 });
-const runs = Number(values.runs);
+const runs = Number(values.runs ?? (values.driver === 'kind' ? 3 : 5));
 const cli = join(import.meta.dirname, '..', 'bin', 'podlab.js');
 const median = (list) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
 const fmt = (seconds) => seconds.toFixed(2);
@@ -102,6 +107,69 @@ async function benchSizes() {
   }
 }
 
+/** The kind toolchain's binaries, as podlab itself finds them. */
+async function kindToolchain() {
+  const { ensureToolchain } = await import('../dist/images/toolchain.js');
+  return ensureToolchain();
+}
+
+async function benchKind() {
+  const lab = values.lab ?? 'guestbook';
+  const tools = await kindToolchain();
+  const { kindNodeTag } = await import('../dist/images/kind-catalog.js');
+  const { loadLab } = await import('../dist/lab/load.js');
+  const nodes = loadLab(lab).nodes.length;
+  const dir = mkdtempSync(join(tmpdir(), 'podlab-bench-kind-'));
+  const config = join(dir, 'kind.yaml');
+  const image = kindNodeTag();
+  writeFileSync(config, JSON.stringify({ kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', networking: { disableDefaultCNI: true }, nodes: [{ role: 'control-plane', image }, ...Array.from({ length: nodes }, () => ({ role: 'worker', image }))] }));
+  const kindBin = tools.get('kind');
+  const plain = [];
+  const kindUps = [];
+  const dindUps = [];
+  const kindTests = [];
+  const dindTests = [];
+  let memory = '';
+  // The plain cluster gets a network of its own with the rule that drops what would leave its
+  // bridge, as podlab's kind labs have: nothing of a benchmark leaves the machine either.
+  await execa('docker', ['network', 'create', '--label', 'podlab.bench=kind', 'podlab-bench-plain']);
+  const bridge = `br-${(await execa('docker', ['network', 'inspect', '-f', '{{.Id}}', 'podlab-bench-plain'])).stdout.slice(0, 12)}`;
+  const dropRule = ['DOCKER-USER', '-i', bridge, '!', '-o', bridge, '-j', 'DROP'];
+  await execa('iptables', ['-w', '-I', ...dropRule]);
+  const plainEnv = { KIND_EXPERIMENTAL_DOCKER_NETWORK: 'podlab-bench-plain' };
+  try {
+    for (let run = 0; run < runs; run++) {
+      // A plain cluster on kind's own network: the peer podlab's kind lab is compared with.
+      const started = process.hrtime.bigint();
+      await execa(kindBin, ['create', 'cluster', '--name', 'podlab-bench-plain', '--config', config, '--kubeconfig', join(dir, 'kubeconfig')], { all: true, env: plainEnv });
+      plain.push(Number(process.hrtime.bigint() - started) / 1e9);
+      await execa(kindBin, ['delete', 'cluster', '--name', 'podlab-bench-plain', '--kubeconfig', join(dir, 'kubeconfig')]);
+
+      kindUps.push((await timed(['up', lab, '--driver', 'kind'])).seconds);
+      kindTests.push((await timed(['test', lab]).catch(() => ({ seconds: NaN }))).seconds);
+      if (run === 0) memory = (await execa('docker', ['stats', '--no-stream', '--format', '{{.Name}} {{.MemUsage}}'])).stdout.split('\n').filter((line) => line.startsWith(`${lab}-`)).join('\n  ');
+      await timed(['down', lab]);
+
+      dindUps.push((await timed(['up', lab])).seconds);
+      dindTests.push((await timed(['test', lab]).catch(() => ({ seconds: NaN }))).seconds);
+      await timed(['down', lab]);
+      console.log(`run ${run + 1}: plain kind create ${fmt(plain.at(-1))} | podlab kind up ${fmt(kindUps.at(-1))} | podlab dind up ${fmt(dindUps.at(-1))}`);
+    }
+  } finally {
+    await execa(kindBin, ['delete', 'cluster', '--name', 'podlab-bench-plain', '--kubeconfig', join(dir, 'kubeconfig')], { reject: false });
+    await execa('iptables', ['-w', '-D', ...dropRule], { reject: false });
+    await execa('docker', ['network', 'rm', 'podlab-bench-plain'], { reject: false });
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`\n${lab}, 1 control plane + ${nodes} workers, median of ${runs} (seconds, wall time)`);
+  console.log(`plain kind create cluster (no CNI, no apps): ${fmt(median(plain))}`);
+  console.log(`podlab up ${lab} --driver kind:            ${fmt(median(kindUps))}  (${(median(kindUps) / median(plain)).toFixed(2)}x the plain create; target <= 1.3x)`);
+  console.log(`podlab up ${lab} (dind):                   ${fmt(median(dindUps))}  (kind/dind ${(median(kindUps) / median(dindUps)).toFixed(1)}x)`);
+  console.log(`test phase: kind ${fmt(median(kindTests))}, dind ${fmt(median(dindTests))} (${(median(kindTests) / median(dindTests)).toFixed(2)}x; target <= 1.5x)`);
+  console.log(`memory per kind node (first run):\n  ${memory}`);
+}
+
 await execa('node', [cli, 'images', 'build'], { stdio: 'inherit' });
-if (values.lab) await benchLab(values.lab);
+if (values.driver === 'kind') await benchKind();
+else if (values.lab) await benchLab(values.lab);
 else await benchSizes();

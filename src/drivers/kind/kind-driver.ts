@@ -28,7 +28,7 @@ import { kindNames, kubeconfigPath, type KindNames } from './names.js';
 import { createKindNetwork, type KindNetwork } from './network.js';
 import { hopelessPods, notReadyNodes, notReadyPods, servicesWithoutEndpoints, type KubeEndpoints, type KubeList, type KubeNode, type KubePod, type KubeService } from './readiness.js';
 import { KindRunningLab, kindNodeContainers } from './running-lab.js';
-import { kind, kindOk, kubectlJson, kubectlOk, toolchain } from './tools.js';
+import { kindOk, kubectlJson, kubectlOk, toolchain } from './tools.js';
 
 const ETCD_IMAGE = 'podlab/etcd';
 const PROBE_IMAGE = 'podlab/probe';
@@ -248,11 +248,10 @@ export class KindDriver implements LabDriver {
   async down(lab: string): Promise<RemoveReport> {
     await this.tracker.settle();
     const docker = await this.host.engine();
+    // What `kind delete cluster` does, without waiting for each node's systemd to shut down
+    // (15 s for four nodes): the nodes go at once, their anonymous volumes with them.
     const clusterNodes = await kindNodeContainers(docker, lab);
-    if (clusterNodes.length > 0) {
-      const result = await kind(['delete', 'cluster', '--name', lab, '--kubeconfig', kubeconfigPath(lab)]);
-      if (result.exitCode !== 0) throw new EnvironmentError(`kind delete cluster --name ${lab} failed`, { output: result.stderr });
-    }
+    await Promise.all(clusterNodes.map((node) => docker.getContainer(node.Id).remove({ force: true, v: true }).catch(ignoreMissing)));
     const removed = await removeLab(this.host, lab);
     rmSync(dirname(kubeconfigPath(lab)), { recursive: true, force: true });
     return { ...removed, containers: removed.containers + clusterNodes.length };
@@ -290,4 +289,9 @@ export class KindDriver implements LabDriver {
     const networks = await docker.listNetworks({ filters: JSON.stringify({ label: [...labFilter(lab).label, `${Label.driver}=${this.name}`, `${Label.role}=underlay`] }) });
     return networks[0];
   }
+}
+
+function ignoreMissing(error: { statusCode?: number }): void {
+  // Removed meanwhile (a concurrent down): that is the goal.
+  if (error.statusCode !== 404) throw error;
 }
