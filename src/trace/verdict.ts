@@ -99,7 +99,8 @@ function answeredOrRefused(input: VerdictInput, verdict: Verdict): Verdict {
   const answer = input.replies[0]?.visits[0];
   if (!answer) return { ...verdict, answered: false, summary: `${verdict.summary}; no answer came back` };
   if (input.key.proto === 'tcp' && answer.packet.flags.includes('RST')) {
-    return { ...verdict, kind: 'refused', answered: true, summary: `refused by the destination: ${verdict.summary}, which answered RST (nothing listens on that port)` };
+    const port = answer.packet.sport !== undefined ? ` ${answer.packet.sport}` : '';
+    return { ...verdict, kind: 'refused', answered: true, summary: `${verdict.summary}; it refused with a RST (nothing listens on port${port})` };
   }
   return { ...verdict, answered: true, summary: `${verdict.summary}; it answered` };
 }
