@@ -24,7 +24,7 @@ describe('driver: kind', () => {
     const before = (await labResources()).sort();
     const result = await podlab('up', 'forward-drop', '--variant', 'broken', '--driver', 'kind');
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toMatch(/lab\.yaml:\d+:\d+: network\.forwardPolicy: .*only on dind \(driver kind\)/);
+    expect(result.stderr).toMatch(/lab\.yaml:\d+:\d+: variants\.broken\.network\.forwardPolicy: .*only on dind \(driver kind\)/);
     expect((await podlab('up', 'flannel-vxlan', '--driver', 'kind', '--variant', 'nope')).exitCode).toBe(2);
     expect((await labResources()).sort()).toEqual(before);
   });
