@@ -3,7 +3,10 @@
 // never constructs a driver, an engine client or a driver's plan itself.
 import type { FieldPath } from '../lab/yaml-source.js';
 import type { LabInput } from '../plan/lab-input.js';
+import type { Source } from '../probe/resolve.js';
 import type { ProbeExecutor } from '../probe/runner.js';
+import type { TraceTarget } from '../trace/destination.js';
+import type { Proto, Trace } from '../trace/types.js';
 import type { LabView } from '../probe/view.js';
 import type { Step } from './steps.js';
 
@@ -99,6 +102,20 @@ export interface RunningLab {
   probes(): Promise<ProbeExecutor>;
   /** Runs argv in a node or a pod's container, stdio passed through; resolves with its exit code. */
   exec(target: ExecTarget, argv: string[], options: { tty: boolean }): Promise<number>;
+  /**
+   * Sends one probe from the source and follows it through every node (`podlab trace`); drivers
+   * that cannot watch their nodes' netfilter leave it out. Leaves no rule behind.
+   */
+  trace?(request: TraceRequest, signal: AbortSignal): Promise<Trace>;
+}
+
+export interface TraceRequest {
+  source: Source;
+  destination: TraceTarget;
+  /** Default: tcp with a port, icmp without. */
+  proto?: Proto;
+  /** How long the probe waits for an answer. */
+  timeoutMs?: number;
 }
 
 /** One line of `podlab doctor`. */

@@ -8,10 +8,12 @@ import { Label, labFilter } from '../../labels.js';
 import { parseSubnetEnv } from '../../net/flannel.js';
 import type { ProbeExecutor } from '../../probe/runner.js';
 import type { LabView } from '../../probe/view.js';
-import type { ExecTarget, NodeState, PodInfo, RunningLab, ServiceInfo } from '../driver.js';
+import type { Trace } from '../../trace/types.js';
+import type { ExecTarget, NodeState, PodInfo, RunningLab, ServiceInfo, TraceRequest } from '../driver.js';
 import { listPods, listServices } from './cluster-read.js';
 import { runningView } from './lab-view.js';
 import { DindProbeExecutor } from './probe-executor.js';
+import { traceInDind } from './trace/trace-in-dind.js';
 
 export class DindRunningLab implements RunningLab {
   readonly driver = 'dind';
@@ -54,6 +56,11 @@ export class DindRunningLab implements RunningLab {
   async probes(): Promise<ProbeExecutor> {
     this.executor ??= new DindProbeExecutor(this.host, this.docker, this.name, await this.nodes());
     return this.executor;
+  }
+
+  async trace(request: TraceRequest, signal: AbortSignal): Promise<Trace> {
+    const [nodes, view, probes] = await Promise.all([this.nodes(), this.view(), this.probes()]);
+    return traceInDind({ docker: this.docker, lab: this.name, nodes, view, probes, ...request, signal });
   }
 
   async exec(target: ExecTarget, argv: string[], options: { tty: boolean }): Promise<number> {
