@@ -50,7 +50,10 @@ function spreadReplicas(controller: Json, spec: Json): void {
   const template = (controller.spec as Json).template as Json;
   const labels = ((template.metadata as Json | undefined)?.labels as Record<string, string> | undefined) ?? {};
   if (Object.keys(labels).length === 0) return;
-  spec.topologySpreadConstraints = [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: labels } }];
+  // Honor taints: the control plane (tainted NoSchedule) is no domain to spread over.
+  spec.topologySpreadConstraints = [
+    { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor', labelSelector: { matchLabels: labels } },
+  ];
 }
 
 /** The pod template of a controller (a CronJob's is one level deeper). */

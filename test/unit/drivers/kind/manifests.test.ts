@@ -42,7 +42,7 @@ describe('manifests for kind', () => {
   it('spreads a controller\'s replicas one per node unless it places them itself', () => {
     const [deployment] = parseObjects(['apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: nginx}]\n']);
     const spec = (forKind(deployment!, context).spec as { template: { spec: { topologySpreadConstraints: unknown } } }).template.spec;
-    expect(spec.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web', 'podlab.lab': 'demo' } } }]);
+    expect(spec.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', nodeTaintsPolicy: 'Honor', labelSelector: { matchLabels: { app: 'web', 'podlab.lab': 'demo' } } }]);
     expect((forKind(pod!, context).spec as { topologySpreadConstraints?: unknown }).topologySpreadConstraints).toBeUndefined();
   });
 
