@@ -124,6 +124,8 @@ export interface DoctorCheck {
   ok: boolean;
   detail?: string;
   fix?: string;
+  /** Needed only by one driver's labs: a failure warns instead of failing the doctor. */
+  driver?: string;
 }
 
 export interface LabDriver {

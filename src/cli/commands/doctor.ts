@@ -23,12 +23,14 @@ export async function doctorCommand(): Promise<number> {
   }
 
   for (const check of checks) {
-    const mark = check.ok ? 'ok  ' : 'FAIL';
+    const mark = check.ok ? 'ok  ' : check.driver ? 'warn' : 'FAIL';
     console.log(`${mark}  ${check.name}${check.detail ? `: ${check.detail}` : ''}`);
     if (!check.ok && check.fix) console.log(`      fix: ${check.fix}`);
   }
-  const failed = checks.filter((check) => !check.ok).length;
-  console.log(failed === 0 ? 'this machine can run podlab labs' : `${failed} problem(s) found`);
+  // A missing kind toolchain keeps kind labs from running, not dind labs.
+  const failed = checks.filter((check) => !check.ok && !check.driver).length;
+  const lacking = [...new Set(checks.filter((check) => !check.ok && check.driver).map((check) => check.driver!))];
+  console.log(failed === 0 ? `this machine can run podlab labs${lacking.length > 0 ? ` (not yet on: ${lacking.join(', ')})` : ''}` : `${failed} problem(s) found`);
   return failed === 0 ? ExitCode.ok : ExitCode.environment;
 }
 

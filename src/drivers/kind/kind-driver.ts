@@ -10,7 +10,7 @@ import { EnvironmentError } from '../../errors.js';
 import { ensureImage } from '../../images/build.js';
 import { imageSpec } from '../../images/catalog.js';
 import { kindFlannelTag, kindNodeTag } from '../../images/kind-catalog.js';
-import { privilegedCheck, toolchainStatus } from '../../images/toolchain.js';
+import { privilegedCheck, toolchainChecks, toolchainStatus } from '../../images/toolchain.js';
 import { Label, labFilter } from '../../labels.js';
 import type { Lab } from '../../lab/load.js';
 import type { LabInput } from '../../plan/lab-input.js';
@@ -42,20 +42,9 @@ export class KindDriver implements LabDriver {
 
   constructor(private readonly host: DockerHost) {}
 
+  /** The kind toolchain's pieces and whether privileged containers work (kind's nodes are). */
   async diagnose(): Promise<DoctorCheck[]> {
-    const checks: DoctorCheck[] = toolchainStatus().map((piece) => ({
-      name: `kind toolchain: ${piece.name} ${piece.version}`,
-      ok: piece.present,
-      ...(piece.present ? {} : { detail: 'not built', fix: 'bash scripts/setup --kind' }),
-    }));
-    const privileged = privilegedCheck();
-    checks.push({
-      name: 'privileged containers (kind nodes)',
-      ok: privileged !== undefined && !/fail/i.test(privileged.found) ? true : privileged !== undefined && /shim|runtime/i.test(privileged.action),
-      detail: privileged ? `${privileged.found}; ${privileged.action}` : 'not checked yet',
-      fix: 'bash scripts/setup --kind',
-    });
-    return checks;
+    return toolchainChecks(toolchainStatus(), privilegedCheck()).map((check) => ({ ...check, driver: this.name }));
   }
 
   check(input: LabInput): DriverIssue[] {
