@@ -12,7 +12,24 @@ import { nodeDockerHosts } from './node-engine.js';
 const FLANNEL_TIMEOUT_MS = 30_000;
 const DOCKERD_TIMEOUT_MS = 45_000;
 
+/** flanneld of two nodes may pick the same free subnet at once; the loser exits instead of retrying. */
+const LEASE_RACE = /subnet already exists/;
+const LEASE_ATTEMPTS = 3;
+
 export async function startFlanneld(docker: Docker, node: NodePlan, signal: AbortSignal): Promise<SubnetEnv> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startFlanneldOnce(docker, node, signal, attempt < LEASE_ATTEMPTS);
+    } catch (error) {
+      if (!(error instanceof LeaseRace)) throw error;
+    }
+  }
+}
+
+/** Lost a lease race: start flanneld again (it picks another subnet). */
+class LeaseRace extends Error {}
+
+async function startFlanneldOnce(docker: Docker, node: NodePlan, signal: AbortSignal, mayRetry: boolean): Promise<SubnetEnv> {
   await execOk(docker, node.container, ['podlab-node', 'start-flanneld', ...(node.flanneldArgs ?? [])], { signal });
   return withLogOnTimeout(docker, node, '/var/log/flanneld.log', () =>
     retryUntil(
@@ -21,8 +38,10 @@ export async function startFlanneld(docker: Docker, node: NodePlan, signal: Abor
         const result = await execIn(docker, node.container, ['cat', '/run/flannel/subnet.env'], { signal });
         if (result.exitCode === 0) return parseSubnetEnv(result.stdout);
         const alive = await execIn(docker, node.container, ['podlab-node', 'running', 'flanneld'], { signal });
-        if (alive.exitCode !== 0) throw new GiveUp(new EnvironmentError(`${node.name}: flanneld exited before writing subnet.env`));
-        return undefined;
+        if (alive.exitCode === 0) return undefined;
+        const log = await execIn(docker, node.container, ['tail', '-n', '5', '/var/log/flanneld.log'], { signal });
+        if (mayRetry && LEASE_RACE.test(log.stdout)) throw new GiveUp(new LeaseRace(`${node.name}: flanneld lost a lease race`));
+        throw new GiveUp(new EnvironmentError(`${node.name}: flanneld exited before writing subnet.env`));
       },
       { timeoutMs: FLANNEL_TIMEOUT_MS, signal },
     ),
