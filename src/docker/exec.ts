@@ -1,9 +1,12 @@
 // `docker exec` through the Engine API. The order matters: demultiplex, drain both streams to
-// their end, and only then inspect for the exit code; inspecting earlier can truncate output
-// and report a wrong code.
+// their end, and only then inspect for the exit code, until the engine says the process is no
+// longer running; inspecting earlier truncates output and reports a wrong (or no) exit code.
 import { PassThrough, type Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
+import { shellQuote } from '../util/shell-quote.js';
+import { retryUntil } from '../util/retry.js';
 
 export interface ExecResult {
   exitCode: number;
@@ -17,6 +20,9 @@ export interface ExecOptions {
   env?: string[];
   signal?: AbortSignal;
 }
+
+/** How long the engine may take to mark an exec finished once its streams have ended. */
+const EXIT_WAIT_MS = 10_000;
 
 export async function execIn(docker: Docker, container: string, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
   const exec = await docker.getContainer(container).exec({
@@ -40,12 +46,23 @@ export async function execIn(docker: Docker, container: string, argv: string[], 
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await ended;
+    // Every demultiplexed chunk has reached its sink once both sinks have finished.
+    stdout.sink.end();
+    stderr.sink.end();
+    await Promise.all([finished(stdout.sink), finished(stderr.sink)]);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
   options.signal?.throwIfAborted();
-  const info = await exec.inspect();
-  return { exitCode: info.ExitCode ?? -1, stdout: stdout.text(), stderr: stderr.text() };
+  const exitCode = await retryUntil(
+    `the exit code of ${argv[0]} in ${container}`,
+    async () => {
+      const info = await exec.inspect();
+      return info.Running || info.ExitCode === null || info.ExitCode === undefined ? undefined : info.ExitCode;
+    },
+    { timeoutMs: EXIT_WAIT_MS, intervalMs: 10, maxIntervalMs: 200, signal: options.signal },
+  );
+  return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 /** Like execIn, but a non-zero exit is an EnvironmentError carrying the command and output. */
@@ -53,7 +70,7 @@ export async function execOk(docker: Docker, container: string, argv: string[], 
   const result = await execIn(docker, container, argv, options);
   if (result.exitCode !== 0) {
     throw new EnvironmentError(`command failed in ${container} (exit ${result.exitCode})`, {
-      command: `docker exec ${container} ${argv.join(' ')}`,
+      command: `docker exec ${container} ${shellQuote(argv)}`,
       output: `${result.stdout}${result.stderr}`,
     });
   }

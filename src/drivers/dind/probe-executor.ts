@@ -15,7 +15,7 @@ import type { Source } from '../../probe/resolve.js';
 import type { ExecutedCommand, ProbeExecutor } from '../../probe/runner.js';
 import type { NodeState } from '../driver.js';
 import { labResourceName } from './plan.js';
-import { shellQuote } from './service-rules.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import { NODE_DOCKER_PORT } from './node-engine.js';
 import { INFRA_CONTAINER, podContainerName } from './pods.js';
 
@@ -45,11 +45,11 @@ export class DindProbeExecutor implements ProbeExecutor {
     const timeout = AbortSignal.timeout(timeoutMs);
     const result = await this.machine.run(argv, { signal: AbortSignal.any([signal, timeout]) });
     signal.throwIfAborted();
-    return { command: argv.map(shellQuote).join(' '), exitCode: timeout.aborted ? 124 : result.exitCode, stdout: result.stdout, stderr: result.stderr };
+    return { command: shellQuote(argv), exitCode: timeout.aborted ? 124 : result.exitCode, stdout: result.stdout, stderr: result.stderr };
   }
 
   private async run(engine: Docker, container: string, docker: string, argv: string[], timeoutMs: number, signal: AbortSignal): Promise<ExecutedCommand> {
-    const command = `${docker} exec ${container} ${argv.map(shellQuote).join(' ')}`;
+    const command = `${docker} exec ${container} ${shellQuote(argv)}`;
     try {
       const result = await execIn(engine, container, argv, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
       return { command, ...result };

@@ -6,19 +6,16 @@
 import type Docker from 'dockerode';
 import { execIn, execOk } from '../../docker/exec.js';
 import { renderJumps } from '../../net/kube-proxy.js';
+import { shellQuote } from '../../util/shell-quote.js';
 
 export const CLUSTER_STATE_FILE = '/run/podlab/cluster.json';
-
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_./:=,-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
 
 /** `iptables -C … || iptables -A …` for every jump: re-running it never duplicates a rule. */
 export function jumpScript(jumps: string[][] = renderJumps()): string {
   return jumps
     .map((jump) => {
-      const check = jump.map((arg) => (arg === '-I' ? '-C' : arg)).map(shellQuote).join(' ');
-      return `iptables -w ${check} 2>/dev/null || iptables -w ${jump.map(shellQuote).join(' ')}`;
+      const check = shellQuote(jump.map((arg) => (arg === '-I' ? '-C' : arg)));
+      return `iptables -w ${check} 2>/dev/null || iptables -w ${shellQuote(jump)}`;
     })
     .join('\n');
 }

@@ -12,7 +12,7 @@ import { Label } from '../../labels.js';
 import type { Source } from '../../probe/resolve.js';
 import type { ExecutedCommand, ProbeExecutor } from '../../probe/runner.js';
 import type { NodeState } from '../driver.js';
-import { shellQuote } from '../dind/service-rules.js';
+import { shellQuote } from '../../util/shell-quote.js';
 import type { KindNames } from './names.js';
 
 const PROBE_IMAGE = 'podlab/probe';
@@ -62,7 +62,7 @@ export class KindProbeExecutor implements ProbeExecutor {
       const timeout = AbortSignal.timeout(timeoutMs);
       const result = await this.host.run(argv, { signal: AbortSignal.any([signal, timeout]) });
       signal.throwIfAborted();
-      return { command: argv.map(shellQuote).join(' '), exitCode: timeout.aborted ? 124 : result.exitCode, stdout: result.stdout, stderr: result.stderr };
+      return { command: shellQuote(argv), exitCode: timeout.aborted ? 124 : result.exitCode, stdout: result.stdout, stderr: result.stderr };
     }
     const worker = this.worker(source.kind === 'node' ? source.node.name : source.pod.node);
     if (source.kind === 'node') return this.run(worker, argv, timeoutMs, signal);
@@ -78,7 +78,7 @@ export class KindProbeExecutor implements ProbeExecutor {
   }
 
   private async run(container: string, argv: string[], timeoutMs: number, signal: AbortSignal, shown = argv): Promise<ExecutedCommand> {
-    const command = `docker exec ${container} ${shown.map(shellQuote).join(' ')}`;
+    const command = `docker exec ${container} ${shellQuote(shown)}`;
     try {
       const result = await execIn(this.docker, container, argv, { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
       return { command, ...result };
