@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { closeDrivers } from '../drivers/index.js';
 import { asPodlabError, ExitCode, InterruptedError } from '../errors.js';
+import { labJsonSchema } from '../lab/json-schema.js';
 import { PACKAGE_ROOT } from '../lab/resolve.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
@@ -140,6 +141,11 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .command('clean')
     .description('remove podlab\'s images and caches (labs are untouched)')
     .action(() => cacheCleanCommand());
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of lab files (for editors: see schemas/lab.schema.json)')
+    .action(() => console.log(JSON.stringify(labJsonSchema(), null, 2)));
 
   program
     .command('doctor')
