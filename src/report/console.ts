@@ -62,7 +62,10 @@ export function formatMatrix(results: AssertionResult[]): string[] {
     const mark = (result.outcome === 'pass' ? 'ok' : '--') + (metExpectation(result.status) ? '' : '!');
     grid.cells.set(`${row}\u0000${column}`, mark);
   }
-  return [...grids].map(([name, grid]) => {
+  return [...grids].map(([name, unordered]) => {
+    // Columns that are also rows come in the rows' order, so the diagonal is the diagonal
+    // (each row skips itself, which would otherwise shift the first-seen column order).
+    const grid = { ...unordered, columns: [...unordered.rows.filter((row) => unordered.columns.includes(row)), ...unordered.columns.filter((column) => !unordered.rows.includes(column))] };
     const rows = grid.rows.map(printable);
     const columns = grid.columns.map(printable);
     const rowWidth = Math.max(...rows.map((row) => row.length));

@@ -35,10 +35,17 @@ describe('formatResultLine', () => {
 });
 
 describe('formatMatrix', () => {
-  it('one grid per matrix, first-seen order, ! where the expectation was missed', () => {
+  it('one grid per matrix, rows first-seen, columns that are rows in row order, ! where the expectation was missed', () => {
     expect(formatMatrix(results)).toEqual([
-      ['isolation', '            redis  web', '  frontend  ok     ok', '  web       ok!    ok'].join('\n'),
+      ['isolation', '            web  redis', '  frontend  ok   ok', '  web       ok   ok!'].join('\n'),
     ]);
+  });
+
+  it('a square matrix has its diagonal on the diagonal, though each row skips itself', () => {
+    const base = byStatus('PASS');
+    const at = (row: string, column: string) => ({ ...base, outcome: 'pass', matrix: { name: 'mesh', row, column } }) as AssertionResult;
+    const grid = formatMatrix([at('a', 'b'), at('a', 'c'), at('b', 'a'), at('b', 'c'), at('c', 'a'), at('c', 'b')]);
+    expect(grid).toEqual([['mesh', '     a    b    c', '  a       ok   ok', '  b  ok        ok', '  c  ok   ok'].join('\n')]);
   });
 
   it('separate grids per name, blank cells where a pair was not probed', () => {
