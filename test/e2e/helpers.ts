@@ -6,7 +6,11 @@ import { execIn } from '../../src/docker/exec.js';
 import { labRules } from '../../src/drivers/common/host-rules.js';
 import { loadImageIntoNodes } from '../../src/drivers/dind/node-images.js';
 import { LocalDockerHost } from '../../src/docker/local-host.js';
+import { requireEngine } from './engine-guard.js';
 import type { PodState } from '../../src/drivers/dind/pods.js';
+
+// Every file that imports these helpers fails with a clear sentence when no engine answers.
+requireEngine();
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');

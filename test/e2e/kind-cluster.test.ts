@@ -17,6 +17,9 @@ import { ensureImage } from '../../src/images/build.js';
 import { imageSpec } from '../../src/images/catalog.js';
 import { kindFlannelTag, kindNodeTag } from '../../src/images/kind-catalog.js';
 import { ensureToolchain, pinnedVersions } from '../../src/images/toolchain.js';
+import { requireEngine } from './engine-guard.js';
+
+requireEngine();
 
 const docker = new Docker();
 const TEST_LABEL = 'podlab.test=kind-cluster';

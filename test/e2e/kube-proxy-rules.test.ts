@@ -5,7 +5,11 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execIn } from '../../src/docker/exec.js';
 import type { ProxyInput } from '../../src/net/kube-proxy-input.js';
-import { renderJumps, renderRules } from '../../src/net/kube-proxy.js';
+import { installServiceRules } from '../../src/drivers/dind/service-rules.js';
+import { renderRules } from '../../src/net/kube-proxy.js';
+import { requireEngine } from './engine-guard.js';
+
+requireEngine();
 
 const docker = new Docker();
 // Deliberately no podlab labels: this is not a lab, and lab cleanup must not see it.
@@ -53,13 +57,9 @@ async function run(argv: string[], stdin?: string): Promise<string> {
   return result.stdout;
 }
 
-/** What the real caller does: restore the chains, then add each jump only if it is missing. */
+/** The dind driver's own installer: restore the chains, then add each jump only if it is missing. */
 async function apply(input: ProxyInput): Promise<void> {
-  await run(['iptables-restore', '-w', '--noflush'], renderRules(input));
-  for (const jump of renderJumps()) {
-    const check = jump.map((arg) => (arg === '-I' ? '-C' : arg));
-    if ((await execIn(docker, NAME, ['iptables', '-w', ...check])).exitCode !== 0) await run(['iptables', '-w', ...jump]);
-  }
+  await installServiceRules(docker, NAME, renderRules(input), { services: [] });
 }
 
 function ruleLines(save: string): string[] {

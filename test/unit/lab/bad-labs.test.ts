@@ -46,8 +46,4 @@ describe('bad lab files', () => {
     expect(issue.message).toMatch(message);
     expect(error.message).toContain(`${path}:${line}:`);
   });
-
-  it('covers at least ten distinct mistakes', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(10);
-  });
 });
