@@ -27,8 +27,12 @@ export function parseObjects(texts: string[]): Json[] {
   );
 }
 
+/** apiVersions the seeds' manifests use that today's API server no longer serves. */
+const RETIRED_APPS = new Set(['extensions/v1beta1', 'apps/v1beta1', 'apps/v1beta2']);
+const APPS_KINDS = new Set(['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet']);
+
 export function forKind(object: Json, context: ManifestContext): Json {
-  const copy = structuredClone(object);
+  const copy = upgradeApiVersion(structuredClone(object));
   const metadata = ((copy.metadata as Json | undefined) ??= {});
   metadata.labels = { ...((metadata.labels as Json | undefined) ?? {}), [Label.lab]: context.lab };
   const podSpec = podSpecOf(copy);
@@ -41,6 +45,22 @@ export function forKind(object: Json, context: ManifestContext): Json {
   }
   if (podSpec && CONTROLLERS.has(String(copy.kind))) spreadReplicas(copy, podSpec);
   return copy;
+}
+
+/**
+ * A Deployment of the seeds' era (extensions/v1beta1, apps/v1beta1) as apps/v1: the same object,
+ * with the selector the old API defaulted to (the template's labels) written out, since apps/v1
+ * requires one. The real API server refuses the old versions since Kubernetes 1.16.
+ */
+export function upgradeApiVersion(object: Json): Json {
+  if (!APPS_KINDS.has(String(object.kind)) || !RETIRED_APPS.has(String(object.apiVersion))) return object;
+  object.apiVersion = 'apps/v1';
+  const spec = ((object.spec as Json | undefined) ??= {});
+  if (spec.selector === undefined) {
+    const labels = ((templateOf(object)?.metadata as Json | undefined)?.labels as Record<string, string> | undefined) ?? {};
+    spec.selector = { matchLabels: { ...labels } };
+  }
+  return object;
 }
 
 const CONTROLLERS = new Set(['ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet']);

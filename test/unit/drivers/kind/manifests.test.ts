@@ -46,6 +46,15 @@ describe('manifests for kind', () => {
     expect((forKind(pod!, context).spec as { topologySpreadConstraints?: unknown }).topologySpreadConstraints).toBeUndefined();
   });
 
+  it('serves the seeds\' Deployments as apps/v1, with the selector the old API defaulted to', () => {
+    const [old] = parseObjects(['apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: nginx}\nspec:\n  replicas: 3\n  template:\n    metadata: {labels: {app: nginx}}\n    spec:\n      containers: [{name: nginx, image: nginx}]\n']);
+    const upgraded = forKind(old!, context);
+    expect(upgraded.apiVersion).toBe('apps/v1');
+    expect((upgraded.spec as { selector: object }).selector).toEqual({ matchLabels: { app: 'nginx' } });
+    const [current] = parseObjects(['apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n']);
+    expect(forKind(current!, context).apiVersion).toBe('v1');
+  });
+
   it('leaves the original objects untouched', () => {
     forKind(pod!, context);
     expect((pod!.spec as { nodeName: string }).nodeName).toBe('node2');
