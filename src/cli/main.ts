@@ -16,6 +16,7 @@ import { cacheCleanCommand, imagesBuildCommand } from './commands/images.js';
 import { lsCommand } from './commands/ls.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { testCommand, type TestOptions } from './commands/test.js';
+import { traceCommand, type TraceOptions } from './commands/trace.js';
 import { upCommand } from './commands/up.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -73,6 +74,7 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--json <file>', 'write a JSON report')
     .option('--concurrency <n>', 'probes at once', '8')
     .option('--driver <name>', 'the driver the lab runs on (checked)')
+    .option('--trace-failures', 'trace every failed or XFAIL assertion (as trace: on-failure does for one)')
     .action(async (lab: string, options: TestOptions) => setExit(await testCommand(lab, options, signal)));
 
   program
@@ -87,7 +89,18 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write a JSON report')
     .option('--concurrency <n>', 'probes at once', '8')
+    .option('--trace-failures', 'trace every failed or XFAIL assertion (as trace: on-failure does for one)')
     .action(async (labs: string[], options: RunOptions) => setExit(await runCommand(labs, options, signal)));
+
+  program
+    .command('trace')
+    .description('send one probe from FROM to TO and show where it went, node by node, and where it died')
+    .argument('<lab>', 'lab name, lab file or bundled lab')
+    .argument('<from>', 'pod/NAME[.NS][#N], node/NAME or host')
+    .argument('<to>', 'pod/…, svc/…, node/…, host, an IP or a DNS name, with :PORT for tcp/udp')
+    .addOption(new Option('--proto <proto>', 'default: tcp with a port, icmp without').choices(['tcp', 'udp', 'icmp']))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['json']))
+    .action(async (lab: string, from: string, to: string, options: TraceOptions) => setExit(await traceCommand(lab, from, to, options, signal)));
 
   program
     .command('down')
