@@ -73,7 +73,11 @@ function linkOrCopy(source: string, target: string): void {
   }
 }
 
-async function preloadAndCommit(docker: Docker, baseTag: string, tag: string, images: string[], hash: string): Promise<void> {
+/**
+ * Commits `tag`: `baseTag` with `images` imported into its containerd (namespace k8s.io), labelled
+ * with `hash`. Also how a kind lab's node image gets the lab's own images (drivers/kind).
+ */
+export async function preloadAndCommit(docker: Docker, baseTag: string, tag: string, images: string[], hash: string): Promise<void> {
   const { execa } = await import('execa');
   const container = await docker.createContainer({
     Image: baseTag,

@@ -28,6 +28,7 @@ import { kindNames, kubeconfigPath, type KindNames } from './names.js';
 import { createKindNetwork, type KindNetwork } from './network.js';
 import { hopelessPods, notReadyNodes, notReadyPods, servicesWithoutEndpoints, type KubeEndpoints, type KubeList, type KubeNode, type KubePod, type KubeService } from './readiness.js';
 import { KindRunningLab, kindNodeContainers } from './running-lab.js';
+import { nodeImageWithApps } from './apps-image.js';
 import { kindOk, kubectlJson, kubectlOk, toolchain } from './tools.js';
 
 const ETCD_IMAGE = 'podlab/etcd';
@@ -59,6 +60,8 @@ export class KindDriver implements LabDriver {
     // The model's own DNS pod is not applied: the cluster has CoreDNS.
     const applied = input.cluster?.pods.filter((pod) => !(pod.namespace === 'kube-system' && pod.labels['k8s-app'] === 'kube-dns')) ?? [];
     const workloadImages = [...new Set(applied.flatMap((pod) => pod.containers.map((container) => container.image)))];
+    let nodeImage = kindNodeTag();
+    const workloadTags = () => workloadImages.map((image) => imageSpec(image)?.tag ?? image);
     return [
       {
         title: 'kind toolchain and images',
@@ -69,6 +72,14 @@ export class KindDriver implements LabDriver {
             title: imageSpec(name)?.tag ?? name,
             run: async ({ note }: StepContext) => note(`(${await this.ensureImage(name)})`),
           })),
+          {
+            title: `node image with the lab's ${workloadImages.length} images`,
+            run: async ({ note }: StepContext) => {
+              const made = await track(nodeImageWithApps(await this.host.engine(), workloadTags()));
+              nodeImage = made.tag;
+              note(`${made.tag} (${made.built ? 'built' : 'up to date'})`);
+            },
+          },
         ],
       },
       {
@@ -78,15 +89,26 @@ export class KindDriver implements LabDriver {
           note(`${names.network} ${network.subnet}`);
         },
       },
-      { title: 'etcd: flannel config', run: ({ signal }) => track(this.startEtcd(input, names, network!, signal)) },
-      { title: `kind cluster ${names.cluster} (1 control plane, ${lab.nodes.length} workers)`, run: ({ signal }) => track(this.createCluster(lab, names, signal)) },
-      { title: 'flannel CNI from the lab\'s etcd', run: ({ signal }) => track(this.installFlannel(lab, names, network!, signal)) },
-      { title: lab.network.dns ? 'cluster DNS (CoreDNS, forwarding nothing)' : 'no cluster DNS (dns: false)', run: ({ signal }) => track(this.configureDns(lab, names, signal)) },
+      {
+        title: 'etcd and the cluster',
+        concurrent: true,
+        children: () => [
+          { title: 'etcd: flannel config', run: ({ signal }: StepContext) => track(this.startEtcd(input, names, network!, signal)) },
+          { title: `kind cluster ${names.cluster} (1 control plane, ${lab.nodes.length} workers)`, run: ({ signal }: StepContext) => track(this.createCluster(lab, names, nodeImage, signal)) },
+        ],
+      },
+      {
+        title: 'flannel and cluster DNS',
+        concurrent: true,
+        children: () => [
+          { title: 'flannel CNI from the lab\'s etcd', run: ({ signal }: StepContext) => track(this.installFlannel(lab, names, network!, signal)) },
+          { title: lab.network.dns ? 'cluster DNS (CoreDNS, forwarding nothing)' : 'no cluster DNS (dns: false)', run: ({ signal }: StepContext) => track(this.configureDns(lab, names, signal)) },
+        ],
+      },
       { title: 'nodes Ready', run: ({ signal }) => track(this.waitForNodes(names, signal)) },
       ...(input.cluster
         ? [
-            { title: `images into the nodes (${workloadImages.length})`, run: ({ signal }: StepContext) => track(this.loadImages(names, workloadImages, signal)) },
-            { title: 'manifests (kubectl apply)', run: ({ signal }: StepContext) => track(this.applyManifests(input, names, signal)) },
+            { title: 'manifests (kubectl create, in the lab\'s order)', run: ({ signal }: StepContext) => track(this.applyManifests(input, names, signal)) },
             { title: 'pods Ready, services with endpoints', run: ({ signal }: StepContext) => track(this.waitForPods(names, lab.name, signal)) },
           ]
         : []),
@@ -139,10 +161,10 @@ export class KindDriver implements LabDriver {
     );
   }
 
-  private async createCluster(lab: Lab, names: KindNames, signal: AbortSignal): Promise<void> {
+  private async createCluster(lab: Lab, names: KindNames, image: string, signal: AbortSignal): Promise<void> {
     mkdirSync(dirname(names.kubeconfig), { recursive: true });
     const configFile = `${dirname(names.kubeconfig)}/kind-config.json`;
-    writeFileSync(configFile, JSON.stringify(kindClusterConfig(lab, kindNodeTag())));
+    writeFileSync(configFile, JSON.stringify(kindClusterConfig(lab, image)));
     await kindOk(
       ['create', 'cluster', '--name', names.cluster, '--config', configFile, '--kubeconfig', names.kubeconfig, '--retain=false'],
       { signal, env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: names.network } },
@@ -178,12 +200,6 @@ export class KindDriver implements LabDriver {
       },
       { timeoutMs: NODES_READY_MS, intervalMs: 500, maxIntervalMs: 2000, signal },
     );
-  }
-
-  private async loadImages(names: KindNames, images: string[], signal: AbortSignal): Promise<void> {
-    if (images.length === 0) return;
-    const tags = images.map((image) => imageSpec(image)?.tag ?? image);
-    await kindOk(['load', 'docker-image', '--name', names.cluster, '--nodes', [...names.workers.values()].join(','), ...tags], { signal }, 'loading images into the kind nodes');
   }
 
   private async applyManifests(input: LabInput, names: KindNames, signal: AbortSignal): Promise<void> {

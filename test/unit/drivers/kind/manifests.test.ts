@@ -81,3 +81,15 @@ describe('kind cluster config', () => {
     expect(checkForKind(parseLab('/l/lab.yaml', 'name: ok\nnodes: [a]\n'))).toEqual([]);
   });
 });
+
+describe('node image with the lab\'s images', () => {
+  it('is named by the base and the exact images it carries, whatever their order', async () => {
+    const { appsImageHash } = await import('../../../../src/drivers/kind/apps-image.js');
+    const images = [{ tag: 'podlab/nginx', id: 'sha256:aa' }, { tag: 'podlab/busybox', id: 'sha256:bb' }];
+    const hash = appsImageHash('sha256:base', images);
+    expect(appsImageHash('sha256:base', [...images].reverse())).toBe(hash);
+    expect(appsImageHash('sha256:base2', images)).not.toBe(hash);
+    expect(appsImageHash('sha256:base', [images[0]!, { tag: 'podlab/busybox', id: 'sha256:cc' }])).not.toBe(hash);
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+  });
+});

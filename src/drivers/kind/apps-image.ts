@@ -1,0 +1,30 @@
+// The node image a kind lab starts from: podlab's kind node with the lab's own images already in
+// its containerd, committed once per set of images and reused by every later `up` (what the
+// dind driver's node stores do for its nodes). No `kind load` at up time: a warm up copies no
+// image at all, and nothing is ever pulled.
+import { createHash } from 'node:crypto';
+import type Docker from 'dockerode';
+import { builtHash } from '../../images/build.js';
+import { kindNodeTag } from '../../images/kind-catalog.js';
+import { preloadAndCommit } from '../../images/kind-images.js';
+
+export const APPS_IMAGE_REPO = 'podlab/kind-node-apps';
+
+/** The identity of a node image with apps: the base image and the exact images it carries. */
+export function appsImageHash(baseId: string, images: Array<{ tag: string; id: string }>): string {
+  const parts = [baseId, ...[...images].sort((a, b) => a.tag.localeCompare(b.tag)).map((image) => `${image.tag}=${image.id}`)];
+  return createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+}
+
+/** The tag of the node image holding `images` (built when missing); the plain node image for none. */
+export async function nodeImageWithApps(docker: Docker, images: string[]): Promise<{ tag: string; built: boolean }> {
+  const base = kindNodeTag();
+  if (images.length === 0) return { tag: base, built: false };
+  const baseId = (await docker.getImage(base).inspect()).Id;
+  const ids = await Promise.all(images.map(async (tag) => ({ tag, id: (await docker.getImage(tag).inspect()).Id })));
+  const hash = appsImageHash(baseId, ids);
+  const tag = `${APPS_IMAGE_REPO}:${hash}`;
+  if ((await builtHash(docker, tag)) === hash) return { tag, built: false };
+  await preloadAndCommit(docker, base, tag, images, hash);
+  return { tag, built: true };
+}
