@@ -1,6 +1,7 @@
 // What running a lab's assertions produces: one result per expanded assertion, with the
 // evidence a person or a CI system needs to see why it passed or failed. Written by the runner
 // (src/probe), read by the report writers (src/report).
+import type { Trace } from '../trace/types.js';
 
 export type CheckKind = 'ping' | 'tcp' | 'http' | 'dns' | 'exec';
 
@@ -44,6 +45,17 @@ export interface AssertionResult {
   durationMs: number;
   /** Set for results expanded from a matrix: the grid they belong in. */
   matrix?: { name: string; row: string; column: string };
+  /** `trace: on-failure` / `--trace-failures`: where the probe's packet went, for a result that missed or is an XFAIL. */
+  trace?: ResultTrace;
+}
+
+export interface ResultTrace {
+  /** One line, e.g. "DROPPED: dropped by the filter FORWARD policy DROP on node2"; or why no trace was made. */
+  verdict: string;
+  /** The trace as `podlab trace` prints it (the verdict line again when no trace was made). */
+  rendered: string;
+  /** The trace as data (`podlab trace -o json`); absent when tracing itself failed. */
+  data?: Trace;
 }
 
 export interface LabReport {

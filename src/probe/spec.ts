@@ -67,6 +67,8 @@ export const assertionSchema = z
     // Expectations and timing.
     expect: expectationSchema.default('pass'),
     bug: z.string().min(1).optional(),
+    /** Follow the probe through the nodes when it misses (or is an XFAIL): `podlab trace` in the report. */
+    trace: z.enum(['on-failure'], { error: 'expected on-failure' }).optional(),
     /** Only on these drivers: a check of what one driver builds (docker0 on dind nodes, say). */
     drivers: z.array(z.string().regex(/^[a-z0-9-]+$/, 'expected a driver name such as dind')).min(1).optional(),
     within: duration.optional(),

@@ -49,6 +49,12 @@ export function formatResultLine(result: AssertionResult, options: ConsoleOption
   return line;
 }
 
+/** A result's trace (`trace: on-failure`) under its line, indented, each line made printable on its own. */
+export function formatResultTrace(result: AssertionResult): string {
+  if (!result.trace) return '';
+  return result.trace.rendered.split('\n').map((line) => `\n    ${printable(line)}`).join('');
+}
+
 /** One grid (a multi-line string) per matrix name, in first-seen order. */
 export function formatMatrix(results: AssertionResult[]): string[] {
   const grids = new Map<string, { rows: string[]; columns: string[]; cells: Map<string, string> }>();
@@ -91,7 +97,7 @@ export function formatSummary(reports: LabReport[]): string {
 /** One lab's section, without the closing summary (the caller prints one over all labs). */
 export function formatConsoleReport(report: LabReport, options: ConsoleOptions = {}): string {
   const indent = (block: string) => block.replace(/^(?=.)/gm, '  ');
-  const lines = [`lab ${printable(report.lab)} (variant ${printable(report.variant)})`, ...report.results.map((r) => indent(formatResultLine(r, options)))];
+  const lines = [`lab ${printable(report.lab)} (variant ${printable(report.variant)})`, ...report.results.map((r) => indent(formatResultLine(r, options) + formatResultTrace(r)))];
   const sections = [lines.join('\n'), ...formatMatrix(report.results).map(indent)];
   if (report.error !== undefined) {
     // The only multi-line text here: setup errors often carry a command's stderr.

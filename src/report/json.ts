@@ -27,6 +27,8 @@ function orderedResult(r: AssertionResult): AssertionResult {
     },
     durationMs: r.durationMs,
     matrix: r.matrix && { name: r.matrix.name, row: r.matrix.row, column: r.matrix.column },
+    // The trace's own data keeps the tracer's key order (it is `podlab trace -o json`).
+    trace: r.trace && { verdict: r.trace.verdict, rendered: r.trace.rendered, data: r.trace.data },
   };
 }
 

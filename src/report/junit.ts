@@ -39,7 +39,12 @@ function evidence(result: AssertionResult): string {
     `attempts: ${e.attempts}`,
     // Most passing probes print nothing; say so rather than leave a dangling label.
     e.output === '' ? 'output: (none)' : `output:\n${e.output}`,
-  ].join('\n');
+  ].join('\n') + traced(result);
+}
+
+/** `trace: on-failure`: the verdict and the whole trace, so a CI failure says why. */
+function traced(result: AssertionResult): string {
+  return result.trace ? `\ntrace:\n${result.trace.rendered}` : '';
 }
 
 function testcase(report: LabReport, result: AssertionResult): string {
@@ -51,7 +56,7 @@ function testcase(report: LabReport, result: AssertionResult): string {
     body = `      <system-out>${text(reproduces + evidence(result))}</system-out>`;
   } else {
     const stopped = result.status === 'XPASS' ? `no longer reproduces bug: ${result.bug}\n` : '';
-    body = `      <failure message="${attr(result.detail)}" type="${result.status}">${text(stopped + evidence(result))}</failure>`;
+    body = `      <failure message="${attr(result.trace ? `${result.detail} (trace: ${result.trace.verdict})` : result.detail)}" type="${result.status}">${text(stopped + evidence(result))}</failure>`;
   }
   return [open, body, '    </testcase>'].join('\n');
 }

@@ -20,6 +20,7 @@ export interface RunOptions {
   filter?: string;
   concurrency?: string;
   driver?: string;
+  traceFailures?: boolean;
 }
 
 export async function runCommand(labArgs: string[], options: RunOptions, signal: AbortSignal): Promise<number> {
@@ -57,7 +58,7 @@ export async function runCommand(labArgs: string[], options: RunOptions, signal:
       await bringUp(driver, input, signal);
       const running = await driver.attach(input.lab.name);
       if (!running) throw new EnvironmentError(`lab ${input.lab.name} was brought up but its driver cannot find it`);
-      report = await testLab(running, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), signal });
+      report = await testLab(running, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), traceFailures: options.traceFailures, signal });
       if (!report.results.every(passed)) worst = Math.max(worst, ExitCode.assertionFailed);
     } catch (error) {
       if (signal.aborted) throw signal.reason ?? error;

@@ -11,6 +11,7 @@ import { passed, type LabReport } from '../../probe/results.js';
 import { runProbes } from '../../probe/runner.js';
 import { formatConsoleReport, formatSummary, toJUnit, toJsonReport } from '../../report/index.js';
 import { attachLab, labInputFor } from '../lab-ref.js';
+import { traceFailures } from '../trace-failures.js';
 
 export interface TestOptions {
   variant?: string;
@@ -19,6 +20,7 @@ export interface TestOptions {
   json?: string;
   concurrency?: string;
   driver?: string;
+  traceFailures?: boolean;
 }
 
 export async function testCommand(labArg: string, options: TestOptions, signal: AbortSignal): Promise<number> {
@@ -34,7 +36,7 @@ export async function testCommand(labArg: string, options: TestOptions, signal: 
   }
   const input = labInputFor(labArg, running, upVariant, { driver: running.driver });
   checkTargets(input);
-  const report = await testLab(running, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), signal });
+  const report = await testLab(running, input, { filter: options.filter, concurrency: Number(options.concurrency ?? 8), traceFailures: options.traceFailures, signal });
   console.log(formatConsoleReport(report, { color: Boolean(process.stdout.isTTY) }));
   console.log(formatSummary([report]));
   writeReports([report], options);
@@ -47,13 +49,15 @@ export function checkTargets(input: LabInput): void {
   if (problems.length > 0) throw assertionError(input, problems);
 }
 
-export async function testLab(running: RunningLab, input: LabInput, options: { filter?: string; concurrency?: number; signal: AbortSignal }): Promise<LabReport> {
+export async function testLab(running: RunningLab, input: LabInput, options: { filter?: string; concurrency?: number; traceFailures?: boolean; signal: AbortSignal }): Promise<LabReport> {
   const started = Date.now();
   const view = await running.view();
   const { probes, problems } = expandAssertions(input.lab.assertions, view, input.lab.variant, running.driver);
   if (problems.length > 0) throw assertionError(input, problems);
   const selected = filterProbes(probes, options.filter);
-  const results = await runProbes(selected, await running.probes(), { concurrency: options.concurrency, signal: options.signal });
+  const probed = await runProbes(selected, await running.probes(), { concurrency: options.concurrency, signal: options.signal });
+  // After every probe, not beside them: a trace's monitors and TRACE rules stay out of the probes' way.
+  const results = await traceFailures(running, selected, probed, { all: options.traceFailures ?? false, view, signal: options.signal });
   return { lab: input.lab.name, variant: input.lab.variant ?? 'default', startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, results };
 }
 

@@ -1,14 +1,14 @@
 // podlab trace LAB FROM TO[:PORT] [--proto tcp|udp|icmp] [-o json]: one probe from FROM to TO,
 // followed through every node it crossed. A trace that was made exits 0 whatever its verdict
 // (a drop is the answer asked for, not a failure of the command).
-import type { TraceRequest } from '../../drivers/driver.js';
+import type { RunningLab, TraceRequest } from '../../drivers/driver.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { ResolveError, resolveSource } from '../../probe/resolve.js';
 import { parseTarget, TargetSyntaxError } from '../../probe/targets.js';
 import type { LabView } from '../../probe/view.js';
 import { traceTarget } from '../../trace/destination.js';
 import { renderTrace, traceJson } from '../../trace/render.js';
-import type { Proto } from '../../trace/types.js';
+import type { Proto, Trace } from '../../trace/types.js';
 import { attachLab } from '../lab-ref.js';
 
 export interface TraceOptions {
@@ -18,11 +18,15 @@ export interface TraceOptions {
 
 export async function traceCommand(labArg: string, from: string, to: string, options: TraceOptions, signal: AbortSignal): Promise<number> {
   const { lab } = await attachLab(labArg);
-  if (!lab.trace) throw new InputError(`lab ${lab.name} runs on the ${lab.driver} driver, which cannot trace yet (podlab trace works on dind labs)`);
-  const request = traceRequest(await lab.view(), from, to, options.proto);
-  const trace = await lab.trace(request, signal);
+  const trace = await traceLab(lab, from, to, options.proto, signal);
   console.log(options.output === 'json' ? traceJson(trace) : renderTrace(trace));
   return ExitCode.ok;
+}
+
+/** The trace of one probe in a running lab; a driver without tracing is bad input, before anything runs. */
+export async function traceLab(lab: RunningLab, from: string, to: string, proto: Proto | undefined, signal: AbortSignal): Promise<Trace> {
+  if (!lab.trace) throw new InputError(`lab ${lab.name} runs on the ${lab.driver} driver, which cannot trace yet (podlab trace works on dind labs)`);
+  return lab.trace(traceRequest(await lab.view(), from, to, proto), signal);
 }
 
 /** FROM and TO resolved against the running lab; whatever names nothing is exit 2, saying what. */
@@ -31,7 +35,7 @@ export function traceRequest(view: LabView, from: string, to: string, proto?: Pr
   const destination = asInput('TO', () => traceTarget(view, to));
   // nc needs a port; without one the probe could not be sent at all.
   if ((proto === 'tcp' || proto === 'udp') && destination.port === undefined) {
-    throw new InputError(`TO ${to}: --proto ${proto} needs a port (${to}:PORT)`);
+    throw new InputError(`TO: ${to}: --proto ${proto} needs a port (${to}:PORT)`);
   }
   return { source, destination, ...(proto ? { proto } : {}) };
 }
