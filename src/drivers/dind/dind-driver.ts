@@ -43,7 +43,6 @@ export class DindDriver implements LabDriver {
 
   upSteps(input: LabInput): Step[] {
     const { lab, cluster } = input;
-    const track = <T>(promise: Promise<T>) => this.tracker.track(promise);
     let plan: DindPlan | undefined;
     const images = ['node', ...(lab.network.overlay === 'flannel' ? ['etcd'] : []), ...(lab.assertions.length > 0 ? ['probe'] : [])];
     return [

@@ -1,6 +1,5 @@
 // Copies images from the host engine into nodes' dockerds (`docker save | docker load`, over the
 // nodes' API sockets), skipping nodes that already hold the same image ID.
-import type Docker from 'dockerode';
 import { EnvironmentError } from '../../errors.js';
 import type { DockerHost } from '../../docker/docker-host.js';
 

@@ -32,7 +32,6 @@ import { nodeImageWithApps } from './apps-image.js';
 import { kindOk, kubectlJson, kubectlOk, toolchain } from './tools.js';
 
 const ETCD_IMAGE = 'podlab/etcd';
-const PROBE_IMAGE = 'podlab/probe';
 const ETCD_TIMEOUT_MS = 20_000;
 const NODES_READY_MS = 180_000;
 const PODS_READY_MS = 240_000;

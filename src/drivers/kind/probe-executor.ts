@@ -11,7 +11,6 @@ import { execIn } from '../../docker/exec.js';
 import { Label } from '../../labels.js';
 import type { Source } from '../../probe/resolve.js';
 import type { ExecutedCommand, ProbeExecutor } from '../../probe/runner.js';
-import type { NodeState } from '../driver.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import type { KindNames } from './names.js';
 
@@ -45,7 +44,6 @@ export class KindProbeExecutor implements ProbeExecutor {
     private readonly docker: Docker,
     private readonly lab: string,
     private readonly names: KindNames,
-    private readonly nodes: NodeState[],
   ) {}
 
   async probe(source: Source, argv: string[], timeoutMs: number, signal: AbortSignal): Promise<ExecutedCommand> {

@@ -110,7 +110,7 @@ export class KindRunningLab implements RunningLab {
   }
 
   async probes(): Promise<ProbeExecutor> {
-    this.executor ??= new KindProbeExecutor(this.host, this.docker, this.name, this.names, await this.nodes());
+    this.executor ??= new KindProbeExecutor(this.host, this.docker, this.name, this.names);
     return this.executor;
   }
 
