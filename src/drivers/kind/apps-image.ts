@@ -17,8 +17,10 @@ export function appsImageHash(baseId: string, images: Array<{ tag: string; id: s
 }
 
 /** The tag of the node image holding `images` (built when missing); the plain node image for none. */
-export async function nodeImageWithApps(docker: Docker, images: string[]): Promise<{ tag: string; built: boolean }> {
+export async function nodeImageWithApps(docker: Docker, tags: string[]): Promise<{ tag: string; built: boolean }> {
   const base = kindNodeTag();
+  // containerd files an image under its full reference: an untagged one is :latest.
+  const images = tags.map((tag) => (/:[^/]+$/.test(tag) ? tag : `${tag}:latest`));
   if (images.length === 0) return { tag: base, built: false };
   const baseId = (await docker.getImage(base).inspect()).Id;
   const ids = await Promise.all(images.map(async (tag) => ({ tag, id: (await docker.getImage(tag).inspect()).Id })));
