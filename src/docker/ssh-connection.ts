@@ -1,0 +1,238 @@
+// One ssh connection to the machine that runs the lab, and everything opened on it: forwarded
+// streams (the engine's socket, node engines) and exec channels. The host key is checked against
+// known_hosts before any credential is offered. When the connection drops, every stream and
+// command still open on it fails with an EnvironmentError naming what it was doing, and so does
+// every later use: nothing reconnects behind the caller's back.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import ssh2 from 'ssh2';
+import type { ClientChannel, ConnectConfig, PseudoTtyOptions } from 'ssh2';
+import { EnvironmentError, InputError } from '../errors.js';
+import { formatEngineTarget, type SshTarget } from './engine-url.js';
+import { sshCredentials, type SshCredentialOptions } from './ssh-auth.js';
+import { checkHostKey, fingerprint, keyTypeOf, knownHostsLine, knownHostsName, recordedKeyTypes } from './ssh-known-hosts.js';
+
+const { Client } = ssh2;
+
+export interface SshConnectOptions extends SshCredentialOptions {
+  /** Default: ~/.ssh/known_hosts. */
+  knownHostsFile?: string;
+  /** Record the key of a host not in known_hosts yet (a changed key is still refused). */
+  acceptNewHostKey?: boolean;
+  /** Handshake and authentication together; default 20 s. */
+  readyTimeoutMs?: number;
+}
+
+/** Host key algorithms in ssh2's default order; a host's recorded types are moved first. */
+const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+
+/** Something open on the connection that must hear about its loss. */
+interface Tracked {
+  what: string;
+  onLost(error: EnvironmentError): void;
+}
+
+export interface TrackHandle {
+  /** What the stream is doing now (a kept-alive HTTP stream carries one request after another). */
+  relabel(what: string): void;
+  done(): void;
+}
+
+export class SshConnection {
+  readonly description: string;
+  private readonly tracked = new Set<Tracked>();
+  private lostReason?: string;
+  private closing = false;
+
+  private constructor(
+    private readonly client: InstanceType<typeof Client>,
+    target: SshTarget,
+  ) {
+    this.description = formatEngineTarget(target);
+    // Engine calls are small request/response exchanges: Nagle's algorithm would hold each
+    // request back for the previous packet's (delayed) ACK.
+    client.setNoDelay(true);
+    const lost = (reason: string) => () => this.onLost(reason);
+    client.on('error', (error: Error) => this.onLost(error.message));
+    client.on('end', lost('the server closed it'));
+    client.on('close', lost('it closed'));
+  }
+
+  static async open(target: SshTarget, options: SshConnectOptions = {}): Promise<SshConnection> {
+    const knownHostsFile = options.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
+    const knownHosts = existsSync(knownHostsFile) ? readFileSync(knownHostsFile, 'utf8') : '';
+    const name = knownHostsName(target.host, target.port);
+    const credentials = sshCredentials(target.user, options);
+    const client = new Client();
+    let refusal: InputError | undefined;
+
+    const config: ConnectConfig = {
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      authHandler: credentials.methods as ConnectConfig['authHandler'],
+      readyTimeout: options.readyTimeoutMs ?? 20_000,
+      // A peer that vanishes without a FIN (a cable, a suspended VM) is noticed within ~45 s.
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 3,
+      algorithms: { serverHostKey: hostKeyOrder(recordedKeyTypes(knownHosts, name)) as never },
+      hostVerifier: (key: Buffer) => {
+        const verdict = checkHostKey(knownHosts, name, key);
+        if (verdict.status === 'known') return true;
+        if (verdict.status === 'unknown' && options.acceptNewHostKey) {
+          mkdirSync(dirname(knownHostsFile), { recursive: true, mode: 0o700 });
+          const separator = knownHosts === '' || knownHosts.endsWith('\n') ? '' : '\n';
+          appendFileSync(knownHostsFile, `${separator}${knownHostsLine(name, key)}\n`, { mode: 0o600 });
+          return true;
+        }
+        refusal = hostKeyRefusal(verdict, name, key, knownHostsFile);
+        return false;
+      },
+    };
+
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error & { level?: string }) => {
+        client.removeListener('ready', onReady);
+        client.removeListener('close', onClose);
+        client.removeListener('error', onError);
+        // Late errors of a connection given up on are of no interest, but must not go unheard.
+        client.on('error', () => undefined);
+        client.end();
+        if (refusal) return reject(refusal);
+        const where = formatEngineTarget(target);
+        if (error.level === 'client-authentication') {
+          return reject(new InputError(`${where} refused every credential offered (${credentials.offered.join(', ')}): add your public key to ${target.user}'s ~/.ssh/authorized_keys there`));
+        }
+        if (error.level === 'client-timeout') return reject(new EnvironmentError(`${where}: no ssh handshake within ${(config.readyTimeout! / 1000).toFixed(0)}s`, { cause: error }));
+        reject(new EnvironmentError(`cannot reach ${where} over ssh: ${error.message}`, { cause: error }));
+      };
+      // A server that hangs up before authentication ends (MaxStartups, a firewall) may close
+      // the connection without an error.
+      const onClose = () => onError(Object.assign(new Error('the server closed the connection during the handshake'), { level: 'client-socket' }));
+      const onReady = () => {
+        client.removeListener('error', onError);
+        client.removeListener('close', onClose);
+        resolve();
+      };
+      client.once('ready', onReady).once('error', onError).once('close', onClose).connect(config);
+    });
+    return new SshConnection(client, target);
+  }
+
+  /** A stream to a unix socket on the remote machine (direct-streamlocal, as `ssh -L`). */
+  streamLocal(socketPath: string, what: string): Promise<ClientChannel> {
+    return this.opening(what, (callback) => this.client.openssh_forwardOutStreamLocal(socketPath, callback));
+  }
+
+  /** A TCP stream from the remote machine to ip:port (direct-tcpip): nothing listens anywhere. */
+  forward(ip: string, port: number, what: string): Promise<ClientChannel> {
+    return this.opening(what, (callback) => this.client.forwardOut('127.0.0.1', 0, ip, port, callback));
+  }
+
+  /**
+   * A command on the remote machine; with `pty`, on a terminal of its own. `attach` runs as soon
+   * as the channel exists: a quick command's exit and close may arrive in the same packet as the
+   * channel's confirmation, before an awaiting caller could listen.
+   */
+  exec(command: string, what: string, options: { pty?: PseudoTtyOptions; attach?: (channel: ClientChannel) => void } = {}): Promise<ClientChannel> {
+    const { pty, attach } = options;
+    return this.opening(what, (callback) => {
+      const opened = (error: Error | undefined, channel: ClientChannel) => {
+        if (!error) attach?.(channel);
+        callback(error, channel);
+      };
+      if (pty) this.client.exec(command, { pty }, opened);
+      else this.client.exec(command, opened);
+    });
+  }
+
+  /** Registers something open on the connection; `onLost` is called once if the connection drops. */
+  track(what: string, onLost: (error: EnvironmentError) => void): TrackHandle {
+    if (this.lostReason || this.closing) {
+      onLost(this.lostError(what));
+      return { relabel: () => undefined, done: () => undefined };
+    }
+    const entry: Tracked = { what, onLost };
+    this.tracked.add(entry);
+    return {
+      relabel: (next) => {
+        entry.what = next;
+      },
+      done: () => {
+        this.tracked.delete(entry);
+      },
+    };
+  }
+
+  /** Throws the loss (or closing) as an EnvironmentError naming `what` was to be done. */
+  assertOpen(what: string): void {
+    if (this.lostReason || this.closing) throw this.lostError(what);
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    for (const entry of [...this.tracked]) entry.onLost(this.lostError(entry.what));
+    this.tracked.clear();
+    await new Promise<void>((resolve) => {
+      this.client.once('close', resolve);
+      this.client.end();
+      // A server that never answers the disconnect must not hold the CLI's exit.
+      setTimeout(() => {
+        this.client.destroy();
+        resolve();
+      }, 2_000).unref();
+    });
+  }
+
+  private opening(what: string, open: (callback: (error: Error | undefined, channel: ClientChannel) => void) => void): Promise<ClientChannel> {
+    this.assertOpen(what);
+    return new Promise((resolve, reject) => {
+      open((error, channel) => {
+        if (!error) return resolve(channel);
+        if (this.lostReason || this.closing) return reject(this.lostError(what));
+        reject(new EnvironmentError(`${this.description}: ${what}: ${error.message}`, { cause: error }));
+      });
+    });
+  }
+
+  private onLost(reason: string): void {
+    if (this.lostReason || this.closing) return;
+    this.lostReason = reason;
+    // Before ssh2 ends the channels itself (it does so after this event), so that each one fails
+    // with the loss instead of ending as if the remote side had finished normally.
+    for (const entry of [...this.tracked]) entry.onLost(this.lostError(entry.what));
+    this.tracked.clear();
+  }
+
+  private lostError(what: string): EnvironmentError {
+    if (this.closing && !this.lostReason) return new EnvironmentError(`${what}: the ssh connection to ${this.description} was closed by podlab`);
+    return new EnvironmentError(`the ssh connection to ${this.description} was lost (${this.lostReason}) during ${what}`);
+  }
+}
+
+function hostKeyOrder(recordedTypes: string[]): string[] {
+  const preferred = recordedTypes.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]));
+  return [...new Set([...preferred.filter((algorithm) => HOST_KEY_ALGORITHMS.includes(algorithm)), ...HOST_KEY_ALGORITHMS])];
+}
+
+function hostKeyRefusal(verdict: ReturnType<typeof checkHostKey>, name: string, key: Buffer, file: string): InputError {
+  const presented = `${keyTypeOf(key)} key ${fingerprint(key)}`;
+  switch (verdict.status) {
+    case 'changed':
+      return new InputError(
+        `the host key of ${name} has CHANGED: it presented the ${presented}, but ${file}:${verdict.line} records another.\n` +
+          `  Someone may be intercepting the connection, or the host was reinstalled. If you know which, remove the old key: ssh-keygen -R '${name}' -f ${file}`,
+      );
+    case 'revoked':
+      return new InputError(`the host key of ${name} (${presented}) is marked @revoked in ${file}:${verdict.line}`);
+    default: {
+      const others = verdict.status === 'unknown' && verdict.otherTypes.length > 0 ? ` (it records ${verdict.otherTypes.join(', ')} keys for it)` : '';
+      return new InputError(
+        `the host ${name} is not in ${file}${others}: it presented the ${presented}.\n` +
+          `  Check that fingerprint with the host's owner (ssh-keygen -lf /etc/ssh/ssh_host_*.pub there), then run again with --accept-new-host-key, or ssh to it once`,
+      );
+    }
+  }
+}
