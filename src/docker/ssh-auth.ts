@@ -39,7 +39,8 @@ export function sshCredentials(username: string, options: SshCredentialOptions =
   const encrypted: string[] = [];
   for (const file of files) {
     const key = readKey(file, named !== undefined);
-    // An encrypted default key is most likely in the agent already, or another key will do.
+    // An encrypted key is most likely in the agent already, or another key will do: it is an
+    // error only when nothing else can be offered.
     if (key === 'encrypted') encrypted.push(file);
     else {
       methods.push({ type: 'publickey', username, key });
@@ -65,10 +66,7 @@ function readKey(file: string, named: boolean): Buffer | 'encrypted' {
   }
   const parsed = utils.parseKey(data);
   if (parsed instanceof Error) {
-    if (/passphrase|encrypted/i.test(parsed.message)) {
-      if (named) throw encryptedKey(file);
-      return 'encrypted';
-    }
+    if (/passphrase|encrypted/i.test(parsed.message)) return 'encrypted';
     throw new InputError(`${file} is not an ssh private key podlab can use: ${parsed.message}`);
   }
   return data;

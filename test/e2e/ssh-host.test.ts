@@ -11,6 +11,7 @@ import { execa } from 'execa';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_DOCKER_PORT } from '../../src/docker/docker-host.js';
+import { execIn } from '../../src/docker/exec.js';
 import { SshDockerHost, type SshDockerHostOptions } from '../../src/docker/ssh-host.js';
 import { EnvironmentError, ExitCode, InputError, exitCodeOf } from '../../src/errors.js';
 import { retryUntil } from '../../src/util/retry.js';
@@ -45,8 +46,22 @@ async function rejection(promise: Promise<unknown>): Promise<Error> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+const INNER_NODE = 'podlab-test-inner-node';
+
 beforeAll(async () => {
   remote = await startRemote();
+  // Made by the remote's administrator (docker exec), not through the code under test: an image
+  // the remote can run, from its own root filesystem (no registry), and a container running a
+  // dockerd on :2375 as a dind node does.
+  const prepared = await inRemote(
+    remote,
+    `tar -C / -c --exclude=./proc --exclude=./sys --exclude=./dev --exclude=./var/lib/docker --exclude='./run/*' --exclude='./tmp/*' ` +
+      `--exclude=./usr/share/doc --exclude=./usr/share/man --exclude=./usr/share/locale . | docker import - ${INNER_IMAGE} && ` +
+      `docker run -d --name ${INNER_NODE} --hostname inner-node --label podlab.test=ssh-host --cap-add ALL --cap-drop SYS_RESOURCE ` +
+      `--security-opt seccomp=unconfined --security-opt apparmor=unconfined --cgroupns private ${INNER_IMAGE} ` +
+      `dockerd -H tcp://0.0.0.0:${NODE_DOCKER_PORT} --tls=false --storage-driver=vfs --iptables=false --bridge=none`,
+  );
+  if (prepared.exitCode !== 0) throw new Error(`preparing the remote failed: ${prepared.stderr}`);
 }, 600_000);
 
 afterAll(async () => {
@@ -61,7 +76,7 @@ describe('SshDockerHost on a real remote', () => {
     expect(String(await engine.ping())).toBe('OK');
     expect((await engine.info()).Name).toBe(remote.hostname);
     expect((await local.info()).Name).not.toBe(remote.hostname);
-    expect(await engine.listContainers({ all: true })).toEqual([]);
+    expect((await engine.listContainers({ all: true })).map((c) => c.Names)).toEqual([[`/${INNER_NODE}`]]);
   });
 
   it('run() returns exit codes and both outputs, with argv quoted and stdin fed', async () => {
@@ -90,14 +105,6 @@ describe('SshDockerHost on a real remote', () => {
 
   it('a container created on the remote exists there, and not on the local engine', async () => {
     const host = sshHost();
-    // An image the remote can run, made there from its own root filesystem (no registry).
-    const imported = await host.run([
-      'sh',
-      '-c',
-      `tar -C / -c --exclude=./proc --exclude=./sys --exclude=./dev --exclude=./var/lib/docker --exclude='./run/*' --exclude='./tmp/*' ` +
-        `--exclude=./usr/share/doc --exclude=./usr/share/man --exclude=./usr/share/locale . | docker import - ${INNER_IMAGE}`,
-    ]);
-    expect(imported.exitCode, imported.stderr).toBe(0);
     const engine = await host.engine();
     const name = 'podlab-test-on-remote';
     await engine.createContainer({ name, Image: INNER_IMAGE, Cmd: ['true'], Labels: TEST_LABEL });
@@ -106,31 +113,26 @@ describe('SshDockerHost on a real remote', () => {
     expect(await engine.listContainers({ all: true, filters })).toHaveLength(1);
     expect(await local.listContainers({ all: true, filters })).toHaveLength(0);
     await engine.getContainer(name).remove();
-  }, 120_000);
+  });
 
   it('nodeEngine() reaches a dockerd listening on a container’s :2375 inside the remote', async () => {
     const host = sshHost();
     const engine = await host.engine();
-    const inner = await engine.createContainer({
-      name: 'podlab-test-inner-node',
-      Hostname: 'inner-node',
-      Image: INNER_IMAGE,
-      Cmd: ['dockerd', '-H', `tcp://0.0.0.0:${NODE_DOCKER_PORT}`, '--tls=false', '--storage-driver=vfs', '--iptables=false', '--bridge=none'],
-      Labels: TEST_LABEL,
-      HostConfig: { CapAdd: ['ALL'], CapDrop: ['SYS_RESOURCE'], SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'], ...({ CgroupnsMode: 'private' } as Docker.HostConfig) },
-    });
-    await inner.start();
+    const inner = engine.getContainer(INNER_NODE);
     const ip = (await inner.inspect()).NetworkSettings.IPAddress;
-    // Only the remote can route to its own docker0: this machine has no way to that address
-    // except the forwarded stream.
+    // An address on the remote's own docker0 (it may even exist on this machine's docker0 too):
+    // the engine's name shows the forwarded stream reached the remote's container.
     const node = host.nodeEngine(ip);
     expect(host.nodeEngine(ip)).toBe(node);
     const info = await retryUntil('the inner dockerd', async () => (await node.info()) as { Name: string }, { timeoutMs: 30_000, intervalMs: 200 });
     expect(info.Name).toBe('inner-node');
     expect(await node.listContainers({ all: true })).toEqual([]);
+    // docker exec through the remote engine: hijacked stream, stdin fed and closed, both outputs.
+    const exec = await execIn(engine, INNER_NODE, ['sh', '-c', 'cat; echo err >&2; exit 4'], { stdin: 'piped in' });
+    expect(exec).toEqual({ exitCode: 4, stdout: 'piped in', stderr: 'err\n' });
     // The remote opened no listening port for it: sshd's is the only one there.
     expect((await inRemote(remote, 'ss -Htln | grep -v -e ":22 " -e 127.0.0.11 || true')).stdout.trim()).toBe('');
-  }, 120_000);
+  });
 
   it('dockerCli() runs the docker CLI there, against the remote engine or a node, and returns its exit code', async () => {
     const stdout = new PassThrough();
@@ -144,7 +146,7 @@ describe('SshDockerHost on a real remote', () => {
     const host = sshHost({ stdio: { stdin, stdout, stderr } });
     expect(await host.dockerCli(['info', '--format', '{{.Name}}'])).toBe(0);
     expect(out.trim()).toBe(remote.hostname);
-    const ip = (await (await host.engine()).getContainer('podlab-test-inner-node').inspect()).NetworkSettings.IPAddress;
+    const ip = (await (await host.engine()).getContainer(INNER_NODE).inspect()).NetworkSettings.IPAddress;
     out = '';
     expect(await host.dockerCli(['info', '--format', '{{.Name}}'], { nodeIP: ip })).toBe(0);
     expect(out.trim()).toBe('inner-node');
