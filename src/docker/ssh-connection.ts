@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig, PseudoTtyOptions } from 'ssh2';
 import { EnvironmentError, InputError } from '../errors.js';
+import { GiveUp, RetryTimeout, retryUntil } from '../util/retry.js';
 import { formatEngineTarget, type SshTarget } from './engine-url.js';
 import { sshCredentials, type SshCredentialOptions } from './ssh-auth.js';
 import { checkHostKey, fingerprint, keyTypeOf, knownHostsLine, knownHostsName, recordedKeyTypes } from './ssh-known-hosts.js';
@@ -27,6 +28,13 @@ export interface SshConnectOptions extends SshCredentialOptions {
 /** Host key algorithms in ssh2's default order; a host's recorded types are moved first. */
 const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
+/**
+ * Exec sessions open at once on the connection. sshd allows 10 by default (MaxSessions); the
+ * rest wait here instead of failing. Forwarded streams are not sessions and are not counted.
+ */
+const MAX_SESSIONS = 8;
+const SESSION_RETRY_MS = 2_000;
+
 /** Something open on the connection that must hear about its loss. */
 interface Tracked {
   what: string;
@@ -44,6 +52,8 @@ export class SshConnection {
   private readonly tracked = new Set<Tracked>();
   private lostReason?: string;
   private closing = false;
+  private sessions = 0;
+  private readonly sessionQueue: Array<() => void> = [];
 
   private constructor(
     private readonly client: InstanceType<typeof Client>,
@@ -135,16 +145,53 @@ export class SshConnection {
    * as the channel exists: a quick command's exit and close may arrive in the same packet as the
    * channel's confirmation, before an awaiting caller could listen.
    */
-  exec(command: string, what: string, options: { pty?: PseudoTtyOptions; attach?: (channel: ClientChannel) => void } = {}): Promise<ClientChannel> {
+  async exec(command: string, what: string, options: { pty?: PseudoTtyOptions; attach?: (channel: ClientChannel) => void } = {}): Promise<ClientChannel> {
     const { pty, attach } = options;
-    return this.opening(what, (callback) => {
-      const opened = (error: Error | undefined, channel: ClientChannel) => {
-        if (!error) attach?.(channel);
-        callback(error, channel);
-      };
-      if (pty) this.client.exec(command, { pty }, opened);
-      else this.client.exec(command, opened);
-    });
+    await this.sessionSlot();
+    try {
+      // sshd frees a session a moment after its channel closed (once it has reaped the command),
+      // so a slot freed here may still be taken there: "open failed" is retried briefly.
+      return await retryUntil(
+        `an ssh session for ${what}`,
+        async () => {
+          try {
+            return await this.opening(what, (callback) => {
+              const opened = (error: Error | undefined, channel: ClientChannel) => {
+                if (!error) {
+                  channel.once('close', () => this.releaseSession());
+                  attach?.(channel);
+                }
+                callback(error, channel);
+              };
+              if (pty) this.client.exec(command, { pty }, opened);
+              else this.client.exec(command, opened);
+            });
+          } catch (error) {
+            if (this.lostReason || this.closing || !/open failed/i.test((error as Error).message)) throw new GiveUp(error as Error);
+            throw error;
+          }
+        },
+        { timeoutMs: SESSION_RETRY_MS, intervalMs: 20, maxIntervalMs: 200 },
+      );
+    } catch (error) {
+      this.releaseSession();
+      throw error instanceof RetryTimeout && error.lastError instanceof Error ? error.lastError : error;
+    }
+  }
+
+  private sessionSlot(): Promise<void> {
+    if (this.sessions < MAX_SESSIONS || this.lostReason || this.closing) {
+      this.sessions += 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.sessionQueue.push(resolve));
+  }
+
+  private releaseSession(): void {
+    const next = this.sessionQueue.shift();
+    // The slot passes straight to the next in line; only an empty queue frees it.
+    if (next) next();
+    else this.sessions -= 1;
   }
 
   /** Registers something open on the connection; `onLost` is called once if the connection drops. */
@@ -175,6 +222,7 @@ export class SshConnection {
     this.closing = true;
     for (const entry of [...this.tracked]) entry.onLost(this.lostError(entry.what));
     this.tracked.clear();
+    this.wakeQueuedSessions();
     await new Promise<void>((resolve) => {
       this.client.once('close', resolve);
       this.client.end();
@@ -192,7 +240,7 @@ export class SshConnection {
       open((error, channel) => {
         if (!error) return resolve(channel);
         if (this.lostReason || this.closing) return reject(this.lostError(what));
-        reject(new EnvironmentError(`${this.description}: ${what}: ${error.message}`, { cause: error }));
+        reject(new EnvironmentError(`${this.description} refused a channel for ${what}: ${error.message}`, { cause: error }));
       });
     });
   }
@@ -204,6 +252,15 @@ export class SshConnection {
     // with the loss instead of ending as if the remote side had finished normally.
     for (const entry of [...this.tracked]) entry.onLost(this.lostError(entry.what));
     this.tracked.clear();
+    this.wakeQueuedSessions();
+  }
+
+  /** Commands waiting for a session slot go on, to fail at once with the loss. */
+  private wakeQueuedSessions(): void {
+    for (const next of this.sessionQueue.splice(0)) {
+      this.sessions += 1;
+      next();
+    }
   }
 
   private lostError(what: string): EnvironmentError {

@@ -20,7 +20,7 @@ export async function remoteDockerCli(connection: SshConnection, args: string[],
   const command = shellQuote(argv);
   const terminal = (stdio.stdin as ReadStream).isTTY && (stdio.stdout as WriteStream).isTTY ? (stdio.stdout as WriteStream) : undefined;
   const pty = terminal ? { term: process.env.TERM ?? 'xterm', rows: terminal.rows, cols: terminal.columns } : undefined;
-  const what = `\`${command}\` on ${connection.description}`;
+  const what = `\`${command}\``;
   let exitCode = 255;
   let closed = false;
   let onClosed = () => undefined as void;

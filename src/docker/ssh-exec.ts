@@ -19,7 +19,7 @@ export async function runRemote(
   // refuses ssh "signal" requests in many setups (root logins among them) and closing the
   // channel does not stop a command.
   const command = `echo $$ && exec ${quoted}`;
-  const what = `\`${quoted}\` on ${connection.description}`;
+  const what = `\`${quoted}\``;
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   let exitCode: number | undefined;

@@ -29,7 +29,7 @@ export async function withRemoteLock<T>(connection: SshConnection, name: string,
     `echo ${LOCKED}`,
     `while [ "$(timeout ${HEARTBEAT_DEAD_S} head -c 1)" = . ]; do :; done`,
   ].join('\n');
-  const what = `holding the lock ${remoteLockPath(name)} on ${connection.description}`;
+  const what = `holding the lock ${remoteLockPath(name)}`;
   let acquiring!: Promise<void>;
   const channel = await connection.exec(`sh -c ${shellQuoteWord(script)}`, what, {
     attach: (opened) => {

@@ -92,6 +92,13 @@ describe('SshDockerHost on a real remote', () => {
     expect((await host.run(['hostname'])).stdout.trim()).toBe(remote.hostname);
   });
 
+  it('run() queues commands beyond what sshd allows at once on one connection (MaxSessions 10)', async () => {
+    const host = sshHost();
+    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => host.run(['sh', '-c', 'sleep 1; echo "$0"', String(i)])));
+    expect(results.map((result) => result.exitCode)).toEqual(Array(24).fill(0));
+    expect(results.map((result) => result.stdout)).toEqual(Array.from({ length: 24 }, (_, i) => `${i}\n`));
+  });
+
   it('run() stops a command when its signal aborts', async () => {
     const host = sshHost();
     const abort = new AbortController();
