@@ -3,30 +3,20 @@
 // known_hosts before any credential is offered. When the connection drops, every stream and
 // command still open on it fails with an EnvironmentError naming what it was doing, and so does
 // every later use: nothing reconnects behind the caller's back.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig, PseudoTtyOptions } from 'ssh2';
 import { EnvironmentError, InputError } from '../errors.js';
 import { GiveUp, RetryTimeout, retryUntil } from '../util/retry.js';
 import { formatEngineTarget, type SshTarget } from './engine-url.js';
 import { sshCredentials, type SshCredentialOptions } from './ssh-auth.js';
-import { checkHostKey, fingerprint, keyTypeOf, knownHostsLine, knownHostsName, recordedKeyTypes } from './ssh-known-hosts.js';
+import { hostKeyPolicy, type HostKeyOptions } from './ssh-host-key.js';
 
 const { Client } = ssh2;
 
-export interface SshConnectOptions extends SshCredentialOptions {
-  /** Default: ~/.ssh/known_hosts. */
-  knownHostsFile?: string;
-  /** Record the key of a host not in known_hosts yet (a changed key is still refused). */
-  acceptNewHostKey?: boolean;
+export interface SshConnectOptions extends SshCredentialOptions, HostKeyOptions {
   /** Handshake and authentication together; default 20 s. */
   readyTimeoutMs?: number;
 }
-
-/** Host key algorithms in ssh2's default order; a host's recorded types are moved first. */
-const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
 /**
  * Exec sessions open at once on the connection. sshd allows 10 by default (MaxSessions); the
@@ -70,12 +60,9 @@ export class SshConnection {
   }
 
   static async open(target: SshTarget, options: SshConnectOptions = {}): Promise<SshConnection> {
-    const knownHostsFile = options.knownHostsFile ?? join(homedir(), '.ssh', 'known_hosts');
-    const knownHosts = existsSync(knownHostsFile) ? readFileSync(knownHostsFile, 'utf8') : '';
-    const name = knownHostsName(target.host, target.port);
+    const hostKey = hostKeyPolicy(target, options);
     const credentials = sshCredentials(target.user, options);
     const client = new Client();
-    let refusal: InputError | undefined;
 
     const config: ConnectConfig = {
       host: target.host,
@@ -86,19 +73,8 @@ export class SshConnection {
       // A peer that vanishes without a FIN (a cable, a suspended VM) is noticed within ~45 s.
       keepaliveInterval: 15_000,
       keepaliveCountMax: 3,
-      algorithms: { serverHostKey: hostKeyOrder(recordedKeyTypes(knownHosts, name)) as never },
-      hostVerifier: (key: Buffer) => {
-        const verdict = checkHostKey(knownHosts, name, key);
-        if (verdict.status === 'known') return true;
-        if (verdict.status === 'unknown' && options.acceptNewHostKey) {
-          mkdirSync(dirname(knownHostsFile), { recursive: true, mode: 0o700 });
-          const separator = knownHosts === '' || knownHosts.endsWith('\n') ? '' : '\n';
-          appendFileSync(knownHostsFile, `${separator}${knownHostsLine(name, key)}\n`, { mode: 0o600 });
-          return true;
-        }
-        refusal = hostKeyRefusal(verdict, name, key, knownHostsFile);
-        return false;
-      },
+      algorithms: { serverHostKey: hostKey.algorithms as never },
+      hostVerifier: (key: Buffer) => hostKey.verify(key),
     };
 
     await new Promise<void>((resolve, reject) => {
@@ -109,6 +85,7 @@ export class SshConnection {
         // Late errors of a connection given up on are of no interest, but must not go unheard.
         client.on('error', () => undefined);
         client.end();
+        const refusal = hostKey.refusal();
         if (refusal) return reject(refusal);
         const where = formatEngineTarget(target);
         if (error.level === 'client-authentication') {
@@ -266,30 +243,5 @@ export class SshConnection {
   private lostError(what: string): EnvironmentError {
     if (this.closing && !this.lostReason) return new EnvironmentError(`${what}: the ssh connection to ${this.description} was closed by podlab`);
     return new EnvironmentError(`the ssh connection to ${this.description} was lost (${this.lostReason}) during ${what}`);
-  }
-}
-
-function hostKeyOrder(recordedTypes: string[]): string[] {
-  const preferred = recordedTypes.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'] : [type]));
-  return [...new Set([...preferred.filter((algorithm) => HOST_KEY_ALGORITHMS.includes(algorithm)), ...HOST_KEY_ALGORITHMS])];
-}
-
-function hostKeyRefusal(verdict: ReturnType<typeof checkHostKey>, name: string, key: Buffer, file: string): InputError {
-  const presented = `${keyTypeOf(key)} key ${fingerprint(key)}`;
-  switch (verdict.status) {
-    case 'changed':
-      return new InputError(
-        `the host key of ${name} has CHANGED: it presented the ${presented}, but ${file}:${verdict.line} records another.\n` +
-          `  Someone may be intercepting the connection, or the host was reinstalled. If you know which, remove the old key: ssh-keygen -R '${name}' -f ${file}`,
-      );
-    case 'revoked':
-      return new InputError(`the host key of ${name} (${presented}) is marked @revoked in ${file}:${verdict.line}`);
-    default: {
-      const others = verdict.status === 'unknown' && verdict.otherTypes.length > 0 ? ` (it records ${verdict.otherTypes.join(', ')} keys for it)` : '';
-      return new InputError(
-        `the host ${name} is not in ${file}${others}: it presented the ${presented}.\n` +
-          `  Check that fingerprint with the host's owner (ssh-keygen -lf /etc/ssh/ssh_host_*.pub there), then run again with --accept-new-host-key, or ssh to it once`,
-      );
-    }
   }
 }
