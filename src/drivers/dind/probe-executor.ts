@@ -16,13 +16,14 @@ import type { ExecutedCommand, ProbeExecutor } from '../../probe/runner.js';
 import type { NodeState } from '../driver.js';
 import { labResourceName } from './plan.js';
 import { shellQuote } from '../../util/shell-quote.js';
+import { Sidecars } from '../common/sidecars.js';
 import { NODE_DOCKER_PORT } from './node-engine.js';
 import { INFRA_CONTAINER, podContainerName } from './pods.js';
 
 export const PROBE_IMAGE = 'podlab/probe';
 
 export class DindProbeExecutor implements ProbeExecutor {
-  private readonly sidecars = new Map<string, Promise<void>>();
+  private readonly sidecars = new Sidecars();
 
   constructor(
     private readonly machine: DockerHost,
@@ -71,49 +72,24 @@ export class DindProbeExecutor implements ProbeExecutor {
       const node = this.node(source.pod.node);
       const engine = this.machine.nodeEngine(node.underlayIP);
       const container = `podlab-probe_${source.pod.name}_${source.pod.namespace}`;
-      await this.once(`${node.name}/${container}`, () =>
-        ensureRunning(engine, {
-          name: container,
-          Image: PROBE_IMAGE,
-          Cmd: ['sleep', 'infinity'],
-          Labels: { [Label.lab]: this.lab, [Label.role]: 'probe' },
-          HostConfig: { NetworkMode: `container:${podContainerName(source.pod, INFRA_CONTAINER)}` },
-        }),
-      );
-      return { engine, container, docker: `docker -H tcp://${node.underlayIP}:${NODE_DOCKER_PORT}` };
-    }
-    const networkMode = source.kind === 'node' ? `container:${this.node(source.node.name).container}` : labResourceName(this.lab);
-    const container = `podlab-${this.lab}-probe-${source.kind === 'node' ? source.node.name : 'host'}`;
-    await this.once(container, () =>
-      ensureRunning(this.host, {
+      await this.sidecars.ensure(`${node.name}/${container}`, engine, {
         name: container,
         Image: PROBE_IMAGE,
         Cmd: ['sleep', 'infinity'],
         Labels: { [Label.lab]: this.lab, [Label.role]: 'probe' },
-        HostConfig: { NetworkMode: networkMode },
-      }),
-    );
-    return { engine: this.host, container, docker: 'docker' };
-  }
-
-  private once(key: string, create: () => Promise<void>): Promise<void> {
-    let pending = this.sidecars.get(key);
-    if (!pending) {
-      pending = create();
-      this.sidecars.set(key, pending);
-      pending.catch(() => this.sidecars.delete(key));
+        HostConfig: { NetworkMode: `container:${podContainerName(source.pod, INFRA_CONTAINER)}` },
+      });
+      return { engine, container, docker: `docker -H tcp://${node.underlayIP}:${NODE_DOCKER_PORT}` };
     }
-    return pending;
-  }
-}
-
-/** Creates and starts a container, or starts the one a previous test run left. */
-async function ensureRunning(engine: Docker, spec: Docker.ContainerCreateOptions): Promise<void> {
-  try {
-    await (await engine.createContainer(spec)).start();
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 409) throw error;
-    const existing = engine.getContainer(spec.name!);
-    if (!(await existing.inspect()).State.Running) await existing.start();
+    const networkMode = source.kind === 'node' ? `container:${this.node(source.node.name).container}` : labResourceName(this.lab);
+    const container = `podlab-${this.lab}-probe-${source.kind === 'node' ? source.node.name : 'host'}`;
+    await this.sidecars.ensure(container, this.host, {
+      name: container,
+      Image: PROBE_IMAGE,
+      Cmd: ['sleep', 'infinity'],
+      Labels: { [Label.lab]: this.lab, [Label.role]: 'probe' },
+      HostConfig: { NetworkMode: networkMode },
+    });
+    return { engine: this.host, container, docker: 'docker' };
   }
 }

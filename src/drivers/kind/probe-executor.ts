@@ -12,6 +12,7 @@ import { Label } from '../../labels.js';
 import type { Source } from '../../probe/resolve.js';
 import type { ExecutedCommand, ProbeExecutor } from '../../probe/runner.js';
 import { shellQuote } from '../../util/shell-quote.js';
+import { Sidecars } from '../common/sidecars.js';
 import type { KindNames } from './names.js';
 
 const PROBE_IMAGE = 'podlab/probe';
@@ -35,7 +36,7 @@ export function inPodNetns(pid: number, argv: string[]): string[] {
 }
 
 export class KindProbeExecutor implements ProbeExecutor {
-  private readonly sidecars = new Map<string, Promise<string>>();
+  private readonly sidecars = new Sidecars();
   private readonly pids = new Map<string, Promise<Map<string, number>>>();
   private execCount = 0;
 
@@ -128,23 +129,8 @@ export class KindProbeExecutor implements ProbeExecutor {
     });
   }
 
-  private once(name: string, spec: Docker.ContainerCreateOptions): Promise<string> {
-    let pending = this.sidecars.get(name);
-    if (!pending) {
-      pending = ensureRunning(this.docker, spec).then(() => name);
-      this.sidecars.set(name, pending);
-      pending.catch(() => this.sidecars.delete(name));
-    }
-    return pending;
-  }
-}
-
-async function ensureRunning(engine: Docker, spec: Docker.ContainerCreateOptions): Promise<void> {
-  try {
-    await (await engine.createContainer(spec)).start();
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 409) throw error;
-    const existing = engine.getContainer(spec.name!);
-    if (!(await existing.inspect()).State.Running) await existing.start();
+  private async once(name: string, spec: Docker.ContainerCreateOptions): Promise<string> {
+    await this.sidecars.ensure(name, this.docker, spec);
+    return name;
   }
 }
