@@ -109,6 +109,7 @@ export class KindDriver implements LabDriver {
         ? [
             { title: 'manifests (kubectl create, in the lab\'s order)', run: ({ signal }: StepContext) => track(this.applyManifests(input, names, signal)) },
             { title: 'pods Ready, services with endpoints', run: ({ signal }: StepContext) => track(this.waitForPods(names, lab.name, signal)) },
+            ...(lab.network.dns ? [{ title: 'CoreDNS answering', run: ({ signal }: StepContext) => track(this.waitForDns(names, signal)) }] : []),
           ]
         : []),
       ...(lab.setup.some((step) => step.drivers?.includes(this.name) ?? true) ? [{ title: 'setup commands', run: ({ signal }: StepContext) => track(this.runSetup(lab, names, signal)) }] : []),
@@ -229,6 +230,11 @@ export class KindDriver implements LabDriver {
       },
       { timeoutMs: PODS_READY_MS, intervalMs: 500, maxIntervalMs: 2000, signal },
     );
+  }
+
+  /** CoreDNS restarted with its new Corefile: a DNS check right after `up` must find it serving. */
+  private async waitForDns(names: KindNames, signal: AbortSignal): Promise<void> {
+    await kubectlOk(names.kubeconfig, ['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', '--timeout=180s'], { signal }, 'waiting for CoreDNS');
   }
 
   private async runSetup(lab: Lab, names: KindNames, signal: AbortSignal): Promise<void> {
