@@ -14,7 +14,7 @@ import { privilegedCheck, toolchainChecks, toolchainStatus } from '../../images/
 import { Label, labFilter } from '../../labels.js';
 import type { Lab } from '../../lab/load.js';
 import type { LabInput } from '../../plan/lab-input.js';
-import { GiveUp, retryUntil } from '../../util/retry.js';
+import { retryUntil } from '../../util/retry.js';
 import { labsByLabel, removeLab } from '../common/labelled.js';
 import type { DoctorCheck, DriverIssue, LabDriver, LabStatus, LabSummary, RemoveReport, RunningLab } from '../driver.js';
 import { InflightTracker } from '../dind/tracker.js';
@@ -26,7 +26,9 @@ import { renderFlannelManifest } from './flannel-manifest.js';
 import { forKind, parseObjects } from './manifests.js';
 import { kindNames, kubeconfigPath, type KindNames } from './names.js';
 import { createKindNetwork, type KindNetwork } from './network.js';
-import { hopelessPods, notReadyNodes, notReadyPods, servicesWithoutEndpoints, type KubeEndpoints, type KubeList, type KubeNode, type KubePod, type KubeService } from './readiness.js';
+import { notReadyNodes, type KubeList, type KubeNode } from './readiness.js';
+import { createInOrder, waitForLabPods } from '../kube/apply.js';
+import { Kubectl } from '../kube/kubectl.js';
 import { KindRunningLab, kindNodeContainers } from './running-lab.js';
 import { nodeImageWithApps } from './apps-image.js';
 import { kindOk, kubectlJson, kubectlOk, toolchain } from './tools.js';
@@ -206,30 +208,11 @@ export class KindDriver implements LabDriver {
     const { lab } = input;
     const texts = lab.manifests.map((manifest) => readFileSync(resolve(lab.dir, manifest), 'utf8'));
     const objects = parseObjects(texts).map((object) => forKind(object, { lab: lab.name, images: lab.images, workers: names.workers }));
-    // In the lab's order, as the seeds applied them: a pod's service variables depend on it.
-    for (const object of objects) {
-      await kubectlOk(names.kubeconfig, ['create', '-f', '-'], { signal, stdin: JSON.stringify(object) }, `creating ${String(object.kind)} ${String((object.metadata as { name?: string }).name)}`);
-    }
+    await createInOrder(new Kubectl({ kubeconfig: names.kubeconfig }), objects, signal);
   }
 
   private async waitForPods(names: KindNames, lab: string, signal: AbortSignal): Promise<void> {
-    await retryUntil(
-      'every pod of the lab Ready and every service with its endpoints',
-      async () => {
-        const [pods, services, endpoints] = await Promise.all([
-          kubectlJson<KubeList<KubePod>>(names.kubeconfig, ['get', 'pods', '-A', '-l', `${Label.lab}=${lab}`], { signal }),
-          kubectlJson<KubeList<KubeService>>(names.kubeconfig, ['get', 'services', '-A', '-l', `${Label.lab}=${lab}`], { signal }),
-          kubectlJson<KubeList<KubeEndpoints>>(names.kubeconfig, ['get', 'endpoints', '-A'], { signal }),
-        ]);
-        const hopeless = hopelessPods(pods.items);
-        // A pod whose image is not on the node is never pulled: no wait can cure that.
-        if (hopeless.length > 0) throw new GiveUp(new EnvironmentError(`pods that cannot start:\n  ${hopeless.join('\n  ')}`));
-        const waiting = [...notReadyPods(pods.items), ...servicesWithoutEndpoints(services.items, endpoints.items, pods.items).map((name) => `service ${name} (no endpoints)`)];
-        if (waiting.length > 0) throw new Error(`waiting for ${waiting.join(', ')}`);
-        return true;
-      },
-      { timeoutMs: PODS_READY_MS, intervalMs: 500, maxIntervalMs: 2000, signal },
-    );
+    await waitForLabPods(new Kubectl({ kubeconfig: names.kubeconfig }), lab, signal, PODS_READY_MS);
   }
 
   /** CoreDNS restarted with its new Corefile: a DNS check right after `up` must find it serving. */

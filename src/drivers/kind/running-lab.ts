@@ -10,10 +10,13 @@ import { parseLeaseListing } from '../../net/flannel.js';
 import type { ProbeExecutor } from '../../probe/runner.js';
 import type { LabView } from '../../probe/view.js';
 import type { ExecTarget, NodeState, PodInfo, RunningLab, ServiceInfo } from '../driver.js';
+import { readLabPods, readLabServices } from '../kube/cluster-read.js';
+import { Kubectl } from '../kube/kubectl.js';
 import { kindNames, type KindNames } from './names.js';
 import { KindProbeExecutor } from './probe-executor.js';
-import type { KubeEndpoints, KubeList, KubePod, KubeService } from './readiness.js';
-import { kubectlJson, kubectlPath } from './tools.js';
+import { kubectlPath } from './tools.js';
+
+export { podInfos, serviceInfo } from '../kube/cluster-read.js';
 
 const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
 
@@ -85,18 +88,11 @@ export class KindRunningLab implements RunningLab {
   }
 
   async pods(): Promise<PodInfo[]> {
-    const list = await kubectlJson<KubeList<KubePod>>(this.names.kubeconfig, ['get', 'pods', '-A', '-l', `${Label.lab}=${this.name}`]);
-    return podInfos(list.items, (node) => this.labNode(node));
+    return readLabPods(new Kubectl({ kubeconfig: this.kubeconfig }), this.name, (node) => this.labNode(node));
   }
 
   async services(): Promise<ServiceInfo[]> {
-    const [services, endpoints] = await Promise.all([
-      kubectlJson<KubeList<KubeService>>(this.names.kubeconfig, ['get', 'services', '-A']),
-      kubectlJson<KubeList<KubeEndpoints>>(this.names.kubeconfig, ['get', 'endpoints', '-A']),
-    ]);
-    // The lab's own services, and the cluster DNS service assertions may aim at.
-    const wanted = services.items.filter((service) => service.metadata.labels?.[Label.lab] === this.name || (service.metadata.namespace === 'kube-system' && service.metadata.name === 'kube-dns'));
-    return wanted.map((service) => serviceInfo(service, endpoints.items));
+    return readLabServices(new Kubectl({ kubeconfig: this.kubeconfig }), this.name);
   }
 
   async view(): Promise<LabView> {
@@ -124,75 +120,4 @@ export class KindRunningLab implements RunningLab {
     );
     return result.exitCode ?? 1;
   }
-}
-
-/**
- * Pods as the model names them: the controller behind a ReplicaSet is its Deployment, and #N
- * counts in creation order, ties broken by the lab's node order and then by name.
- */
-export function podInfos(pods: KubePod[], labNode: (kindNode: string) => string): PodInfo[] {
-  const ordered = [...pods].sort(
-    (a, b) =>
-      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
-      labNode(a.spec.nodeName ?? '').localeCompare(labNode(b.spec.nodeName ?? ''), undefined, { numeric: true }) ||
-      a.metadata.name.localeCompare(b.metadata.name),
-  );
-  return ordered.map((pod, index) => {
-    const { [Label.lab]: _lab, ...labels } = pod.metadata.labels ?? {};
-    const statuses = pod.status?.containerStatuses ?? [];
-    return {
-      namespace: pod.metadata.namespace,
-      name: pod.metadata.name,
-      node: labNode(pod.spec.nodeName ?? ''),
-      ip: pod.status?.podIP ?? '',
-      labels,
-      owner: ownerOf(pod),
-      index,
-      containers: pod.spec.containers.map((container) => {
-        const status = statuses.find((candidate) => candidate.name === container.name);
-        const state = Object.keys(status?.state ?? {})[0] ?? 'waiting';
-        return {
-          name: container.name,
-          id: status?.containerID?.replace(/^\w+:\/\//, '') ?? '',
-          state: state === 'running' ? 'running' : state,
-          status: state === 'running' ? 'Running' : (status?.state?.[state]?.reason ?? state),
-        };
-      }),
-    };
-  });
-}
-
-function ownerOf(pod: KubePod): string {
-  const owner = pod.metadata.ownerReferences?.find((reference) => reference.controller) ?? pod.metadata.ownerReferences?.[0];
-  if (!owner) return '';
-  const hash = pod.metadata.labels?.['pod-template-hash'];
-  // A Deployment's pods belong to ReplicaSet <deployment>-<pod-template-hash>.
-  if (owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`)) return `Deployment/${owner.name.slice(0, -hash.length - 1)}`;
-  return `${owner.kind}/${owner.name}`;
-}
-
-export function serviceInfo(service: KubeService, endpoints: KubeEndpoints[]): ServiceInfo {
-  const found = endpoints.find((candidate) => candidate.metadata.namespace === service.metadata.namespace && candidate.metadata.name === service.metadata.name);
-  const ports = (service.spec.ports ?? []).map((port) => ({
-    name: port.name ?? '',
-    port: port.port,
-    protocol: (port.protocol ?? 'TCP') as 'TCP' | 'UDP',
-    ...(port.nodePort ? { nodePort: port.nodePort } : {}),
-    ...(port.targetPort !== undefined ? { targetPort: port.targetPort } : {}),
-  }));
-  return {
-    namespace: service.metadata.namespace,
-    name: service.metadata.name,
-    type: service.spec.type ?? 'ClusterIP',
-    clusterIP: service.spec.clusterIP ?? '',
-    selector: service.spec.selector,
-    affinitySeconds: service.spec.sessionAffinity === 'ClientIP' ? (service.spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : undefined,
-    ports: ports.map(({ targetPort: _target, ...port }) => port),
-    endpoints: ports.map((port) =>
-      (found?.subsets ?? []).flatMap((subset) => {
-        const match = subset.ports?.find((candidate) => (candidate.name ?? '') === port.name) ?? (subset.ports?.length === 1 ? subset.ports[0] : undefined);
-        return match ? (subset.addresses ?? []).map((address) => ({ ip: address.ip, port: match.port })) : [];
-      }),
-    ),
-  };
 }

@@ -1,0 +1,44 @@
+// Creating a lab's objects on a cluster and waiting until they serve, the same on kind and on any
+// cluster: `kubectl create` one object at a time in the lab's order (a pod's service variables
+// depend on which Services exist when it starts, as in the seeds), then every pod of the lab
+// Ready and every Service whose selector matches a pod with endpoints.
+import { EnvironmentError } from '../../errors.js';
+import { Label } from '../../labels.js';
+import { GiveUp, retryUntil } from '../../util/retry.js';
+import type { Kubectl } from './kubectl.js';
+import { hopelessPods, notReadyPods, servicesWithoutEndpoints, type KubeEndpoints, type KubeList, type KubePod, type KubeService } from './readiness.js';
+
+type Json = Record<string, unknown>;
+
+/** "Kind namespace/name" of an object, as messages and --dry-run show it. */
+export function describeObject(object: Json): string {
+  const metadata = (object.metadata ?? {}) as { name?: string; namespace?: string };
+  return `${String(object.kind)} ${metadata.namespace ? `${metadata.namespace}/` : ''}${metadata.name ?? '?'}`;
+}
+
+export async function createInOrder(kubectl: Kubectl, objects: Json[], signal: AbortSignal): Promise<void> {
+  for (const object of objects) {
+    await kubectl.ok(['create', '-f', '-'], { signal, stdin: JSON.stringify(object) }, `creating ${describeObject(object)}`);
+  }
+}
+
+export async function waitForLabPods(kubectl: Kubectl, lab: string, signal: AbortSignal, timeoutMs: number): Promise<void> {
+  const selector = `${Label.lab}=${lab}`;
+  await retryUntil(
+    'every pod of the lab Ready and every service with its endpoints',
+    async () => {
+      const [pods, services, endpoints] = await Promise.all([
+        kubectl.json<KubeList<KubePod>>(['get', 'pods', '-A', '-l', selector], { signal }),
+        kubectl.json<KubeList<KubeService>>(['get', 'services', '-A', '-l', selector], { signal }),
+        kubectl.json<KubeList<KubeEndpoints>>(['get', 'endpoints', '-A'], { signal }),
+      ]);
+      const hopeless = hopelessPods(pods.items);
+      // A pod whose image is not on the node and is never pulled: no wait can cure that.
+      if (hopeless.length > 0) throw new GiveUp(new EnvironmentError(`pods that cannot start:\n  ${hopeless.join('\n  ')}`));
+      const waiting = [...notReadyPods(pods.items), ...servicesWithoutEndpoints(services.items, endpoints.items, pods.items).map((name) => `service ${name} (no endpoints)`)];
+      if (waiting.length > 0) throw new Error(`waiting for ${waiting.join(', ')}`);
+      return true;
+    },
+    { timeoutMs, intervalMs: 500, maxIntervalMs: 2000, signal },
+  );
+}
