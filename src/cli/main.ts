@@ -56,11 +56,7 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .version(packageVersion(), '-V, --version', 'print podlab\'s version')
     .option('--debug', 'show stack traces of failures')
     // --kubeconfig/--context name the cluster of kube labs for every command that has them.
-    // up and run load a lab file: there the kube driver's check names a missing one as a field.
-    .hook('preAction', (_program, action) => {
-      const { kubeconfig, context } = action.opts<{ kubeconfig?: string; context?: string }>();
-      if ((kubeconfig && context) || !['up', 'run'].includes(action.name())) selectCluster({ kubeconfig, context });
-    });
+    .hook('preAction', (_program, action) => selectCluster(action.opts<{ kubeconfig?: string; context?: string }>()));
 
   program
     .command('up')

@@ -30,9 +30,7 @@ import { KubeRunningLab } from './running-lab.js';
 const PODS_READY_MS = 300_000;
 const GONE_MS = 180_000;
 /** Everything a lab may create (the kinds lab manifests may hold, and podlab's record and probe pods). */
-const CONTROLLER_KINDS = 'deployments.apps,replicasets.apps,replicationcontrollers';
-const OBJECT_KINDS = 'pods,services,endpoints,configmaps';
-const LAB_KINDS = `${CONTROLLER_KINDS},${OBJECT_KINDS}`;
+const LAB_KINDS = 'deployments.apps,replicasets.apps,replicationcontrollers,pods,services,endpoints,configmaps';
 
 export class KubeDriver implements LabDriver {
   readonly name = 'kube';
@@ -174,10 +172,8 @@ export class KubeDriver implements LabDriver {
       const selector = `${Label.lab}=${lab}`;
       const listed = await kubectl.ok(['get', `${LAB_KINDS},namespaces`, '-A', '-l', selector, '-o', 'name'], {}, `listing lab ${lab}'s objects`);
       objects = listed.split('\n').filter(Boolean).length;
-      // Controllers orphaning their pods, then the pods with a short grace period: pods the
-      // garbage collector deletes get the default 30 s each (down took 38 s that way).
-      await kubectl.ok(['delete', CONTROLLER_KINDS, '-A', '-l', selector, '--ignore-not-found', '--wait=false', '--cascade=orphan'], {}, `deleting lab ${lab}'s controllers`);
-      await kubectl.ok(['delete', OBJECT_KINDS, '-A', '-l', selector, '--ignore-not-found', '--wait=false', '--grace-period=1'], {}, `deleting lab ${lab}'s objects`);
+      // Controllers first (kubectl deletes in the order given), so no replica is made anew.
+      await kubectl.ok(['delete', LAB_KINDS, '-A', '-l', selector, '--ignore-not-found', '--wait=false', '--grace-period=1'], {}, `deleting lab ${lab}'s objects`);
       // Only namespaces podlab created carry the label.
       await kubectl.ok(['delete', 'namespaces', '-l', selector, '--ignore-not-found', '--wait=false'], {}, `deleting lab ${lab}'s namespaces`);
       await retryUntil(
