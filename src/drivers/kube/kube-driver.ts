@@ -179,8 +179,7 @@ export class KubeDriver implements LabDriver {
       await retryUntil(
         `nothing labelled ${selector} left in the cluster`,
         async () => {
-          // EndpointSlices copy their Service's labels and go with it (garbage collection).
-          const left = (await kubectl.ok(['get', `${LAB_KINDS},namespaces,endpointslices.discovery.k8s.io`, '-A', '-l', selector, '-o', 'name'], {}, `listing lab ${lab}'s objects`)).trim();
+          const left = (await kubectl.ok(['get', `${LAB_KINDS},namespaces`, '-A', '-l', selector, '-o', 'name'], {}, `listing lab ${lab}'s objects`)).trim();
           if (left) throw new Error(`still there: ${left.split('\n').join(', ')}`);
           return true;
         },
