@@ -69,9 +69,7 @@ export function formatMatrix(results: AssertionResult[]): string[] {
     grid.cells.set(`${row}\u0000${column}`, mark);
   }
   return [...grids].map(([name, unordered]) => {
-    // Columns that are also rows come in the rows' order, so the diagonal is the diagonal
-    // (each row skips itself, which would otherwise shift the first-seen column order).
-    const grid = { ...unordered, columns: [...unordered.rows.filter((row) => unordered.columns.includes(row)), ...unordered.columns.filter((column) => !unordered.rows.includes(column))] };
+    const grid = { ...unordered, columns: inRowOrder(unordered.rows, unordered.columns) };
     const rows = grid.rows.map(printable);
     const columns = grid.columns.map(printable);
     const rowWidth = Math.max(...rows.map((row) => row.length));
@@ -86,6 +84,17 @@ export function formatMatrix(results: AssertionResult[]): string[] {
       ...grid.rows.map((row, r) => line(rows[r]!, grid.columns.map((column) => grid.cells.get(`${row}\u0000${column}`) ?? ''))),
     ].join('\n');
   });
+}
+
+/**
+ * Columns that are also rows come in the rows' order, so the diagonal is the diagonal (each row
+ * skips itself, which would otherwise shift the first-seen column order); the others follow,
+ * first-seen. A tcp matrix names its columns with the port (`pod/web:80`), its rows without.
+ */
+function inRowOrder(rows: string[], columns: string[]): string[] {
+  const rowOf = (column: string) => rows.indexOf(rows.includes(column) ? column : column.replace(/:\d+$/, ''));
+  const matched = columns.filter((column) => rowOf(column) >= 0).sort((a, b) => rowOf(a) - rowOf(b));
+  return [...matched, ...columns.filter((column) => rowOf(column) < 0)];
 }
 
 /** Exactly `N passed, N failed`: CI greps this line, so nothing else goes on it. */

@@ -48,6 +48,28 @@ describe('formatMatrix', () => {
     expect(grid).toEqual([['mesh', '     a    b    c', '  a       ok   ok', '  b  ok        ok', '  c  ok   ok'].join('\n')]);
   });
 
+  it('a tcp matrix, whose columns carry the port and whose rows do not, has its diagonal on the diagonal too', () => {
+    const base = byStatus('PASS');
+    const at = (row: string, column: string) => ({ ...base, outcome: 'pass', matrix: { name: 'tcp mesh', row, column } }) as AssertionResult;
+    const grid = formatMatrix([at('pod/c', 'pod/a:80'), at('pod/c', 'pod/b:80'), at('pod/a', 'pod/b:80'), at('pod/a', 'pod/c:80'), at('pod/b', 'pod/a:80'), at('pod/b', 'pod/c:80')]);
+    expect(grid).toEqual([
+      [
+        'tcp mesh',
+        '         pod/c:80  pod/a:80  pod/b:80',
+        '  pod/c            ok        ok',
+        '  pod/a  ok                  ok',
+        '  pod/b  ok        ok',
+      ].join('\n'),
+    ]);
+  });
+
+  it('columns that are no row follow the rows\' columns, first-seen; a row that is no column keeps its place', () => {
+    const base = byStatus('PASS');
+    const at = (row: string, column: string) => ({ ...base, outcome: 'pass', matrix: { name: 'm', row, column } }) as AssertionResult;
+    const grid = formatMatrix([at('host', 'pod/x'), at('b', 'pod/x'), at('b', 'a'), at('a', 'b'), at('a', 'pod/y')]);
+    expect(grid).toEqual([['m', '        b    a    pod/x  pod/y', '  host            ok', '  b          ok   ok', '  a     ok               ok'].join('\n')]);
+  });
+
   it('separate grids per name, blank cells where a pair was not probed', () => {
     const base = byStatus('PASS');
     const at = (name: string, row: string, column: string, outcome: 'pass' | 'fail', status: AssertionResult['status']) =>
