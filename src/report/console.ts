@@ -55,8 +55,16 @@ export function formatResultTrace(result: AssertionResult): string {
   return result.trace.rendered.split('\n').map((line) => `\n    ${printable(line)}`).join('');
 }
 
-/** One grid (a multi-line string) per matrix name, in first-seen order. */
-export function formatMatrix(results: AssertionResult[]): string[] {
+/** A matrix as the console draws it: `cells[r][c]` is "ok" or "--" (with "!" when the expectation was missed), or "" where no probe ran. */
+export interface MatrixGrid {
+  name: string;
+  rows: string[];
+  columns: string[];
+  cells: string[][];
+}
+
+/** One grid per matrix name, in first-seen order; rows first-seen, columns in the rows' order. */
+export function matrixGrids(results: AssertionResult[]): MatrixGrid[] {
   const grids = new Map<string, { rows: string[]; columns: string[]; cells: Map<string, string> }>();
   for (const result of results) {
     if (!result.matrix) continue;
@@ -68,8 +76,17 @@ export function formatMatrix(results: AssertionResult[]): string[] {
     const mark = (result.outcome === 'pass' ? 'ok' : '--') + (metExpectation(result.status) ? '' : '!');
     grid.cells.set(`${row}\u0000${column}`, mark);
   }
-  return [...grids].map(([name, unordered]) => {
-    const grid = { ...unordered, columns: inRowOrder(unordered.rows, unordered.columns) };
+  return [...grids].map(([name, grid]) => {
+    const columns = inRowOrder(grid.rows, grid.columns);
+    // A cell with no result (a sparse matrix, or a row's own column) stays blank rather than guessing.
+    const cells = grid.rows.map((row) => columns.map((column) => grid.cells.get(`${row}\u0000${column}`) ?? ''));
+    return { name, rows: grid.rows, columns, cells };
+  });
+}
+
+/** One grid (a multi-line string) per matrix name, in first-seen order. */
+export function formatMatrix(results: AssertionResult[]): string[] {
+  return matrixGrids(results).map((grid) => {
     const rows = grid.rows.map(printable);
     const columns = grid.columns.map(printable);
     const rowWidth = Math.max(...rows.map((row) => row.length));
@@ -77,12 +94,7 @@ export function formatMatrix(results: AssertionResult[]): string[] {
     const widths = columns.map((column) => Math.max(column.length, 3));
     const line = (first: string, cells: string[]) =>
       `  ${first.padEnd(rowWidth)}  ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`.trimEnd();
-    return [
-      printable(name),
-      line('', columns),
-      // A cell with no result (a sparse matrix) stays blank rather than guessing.
-      ...grid.rows.map((row, r) => line(rows[r]!, grid.columns.map((column) => grid.cells.get(`${row}\u0000${column}`) ?? ''))),
-    ].join('\n');
+    return [printable(grid.name), line('', columns), ...grid.cells.map((cells, r) => line(rows[r]!, cells))].join('\n');
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AssertionResult } from '../../../src/probe/results.js';
-import { formatConsoleReport, formatMatrix, formatResultLine } from '../../../src/report/console.js';
+import { formatConsoleReport, formatMatrix, formatResultLine, matrixGrids } from '../../../src/report/console.js';
 import { sampleReports } from './sample.js';
 
 const results = sampleReports[0]!.results;
@@ -61,6 +61,12 @@ describe('formatMatrix', () => {
         '  pod/b  ok        ok',
       ].join('\n'),
     ]);
+  });
+
+  it('the grid model behind the text: blanks only where a row meets its own column', () => {
+    const base = byStatus('PASS');
+    const at = (row: string, column: string) => ({ ...base, outcome: 'fail', matrix: { name: 'm', row, column } }) as AssertionResult;
+    expect(matrixGrids([at('b', 'a:80'), at('a', 'b:80')])).toEqual([{ name: 'm', rows: ['b', 'a'], columns: ['b:80', 'a:80'], cells: [['', '--'], ['--', '']] }]);
   });
 
   it('columns that are no row follow the rows\' columns, first-seen; a row that is no column keeps its place', () => {
