@@ -7,7 +7,7 @@ import type { LabDriver, RunningLab } from '../drivers/driver.js';
 import { InputError } from '../errors.js';
 import { loadLab } from '../lab/load.js';
 import { resolveLabFile } from '../lab/resolve.js';
-import { loadLabInput, type LabInput } from '../plan/lab-input.js';
+import { loadLabInput, type LabInput, type LabOverrides } from '../plan/lab-input.js';
 
 const LAB_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
@@ -33,7 +33,7 @@ export async function attachLab(arg: string): Promise<{ driver: LabDriver; lab: 
  * The lab file behind an argument: a running lab's own file when the argument is its name (so
  * `podlab test my-lab` works from any directory), otherwise what `up` would load.
  */
-export function labInputFor(arg: string, running: RunningLab | undefined, variant?: string, options: { driver?: string } = {}): LabInput {
+export function labInputFor(arg: string, running: RunningLab | undefined, variant?: string, options: LabOverrides = {}): LabInput {
   const file = running && running.name === arg && running.labFile ? running.labFile : arg;
   return loadLabInput(file, variant, options);
 }

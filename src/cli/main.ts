@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeDrivers } from '../drivers/index.js';
+import { closeDrivers, selectCluster } from '../drivers/index.js';
 import { asPodlabError, ExitCode, InterruptedError } from '../errors.js';
 import { labJsonSchema } from '../lab/json-schema.js';
 import { PACKAGE_ROOT } from '../lab/resolve.js';
@@ -17,7 +17,7 @@ import { lsCommand } from './commands/ls.js';
 import { runCommand, type RunOptions } from './commands/run.js';
 import { testCommand, type TestOptions } from './commands/test.js';
 import { traceCommand, type TraceOptions } from './commands/trace.js';
-import { upCommand } from './commands/up.js';
+import { upCommand, type UpOptions } from './commands/up.js';
 
 export async function main(argv: string[]): Promise<number> {
   const abort = new AbortController();
@@ -54,7 +54,13 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .configureOutput({ outputError: (text, write) => write(text) })
     .showHelpAfterError('(podlab --help lists the commands)')
     .version(packageVersion(), '-V, --version', 'print podlab\'s version')
-    .option('--debug', 'show stack traces of failures');
+    .option('--debug', 'show stack traces of failures')
+    // --kubeconfig/--context name the cluster of kube labs for every command that has them.
+    // up and run load a lab file: there the kube driver's check names a missing one as a field.
+    .hook('preAction', (_program, action) => {
+      const { kubeconfig, context } = action.opts<{ kubeconfig?: string; context?: string }>();
+      if ((kubeconfig && context) || !['up', 'run'].includes(action.name())) selectCluster({ kubeconfig, context });
+    });
 
   program
     .command('up')
@@ -62,7 +68,10 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .argument('<lab>', 'lab file, directory holding lab.yaml, or bundled lab name')
     .option('--variant <name>', 'apply a named variant of the lab')
     .option('--driver <name>', 'run the lab on this driver instead of its own driver:')
-    .action((lab: string, options: { variant?: string; driver?: string }) => upCommand(lab, options, signal));
+    .option('--kubeconfig <file>', 'driver kube: the cluster\'s kubeconfig (with --context)')
+    .option('--context <name>', 'driver kube: the kubeconfig\'s context, named explicitly')
+    .option('--dry-run', 'print what up would create (driver kube), create nothing')
+    .action((lab: string, options: UpOptions) => upCommand(lab, options, signal));
 
   program
     .command('test')
@@ -74,6 +83,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--json <file>', 'write a JSON report')
     .option('--concurrency <n>', 'probes at once', '8')
     .option('--driver <name>', 'the driver the lab runs on (checked)')
+    .option('--kubeconfig <file>', 'driver kube: the cluster\'s kubeconfig (with --context)')
+    .option('--context <name>', 'driver kube: the kubeconfig\'s context, named explicitly')
     .option('--trace-failures', 'trace every failed or XFAIL assertion (as trace: on-failure does for one)')
     .action(async (lab: string, options: TestOptions) => setExit(await testCommand(lab, options, signal)));
 
@@ -85,6 +96,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--all-variants', 'run the lab as written and every variant')
     .option('--keep', 'leave the labs up afterwards')
     .option('--driver <name>', 'run the labs on this driver instead of their own driver:')
+    .option('--kubeconfig <file>', 'driver kube: the cluster\'s kubeconfig (with --context)')
+    .option('--context <name>', 'driver kube: the kubeconfig\'s context, named explicitly')
     .option('--filter <text>', 'only assertions whose name contains this')
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--json <file>', 'write a JSON report')
@@ -108,6 +121,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .argument('[lab]', 'lab name, lab file or bundled lab')
     .option('--all', 'remove every podlab lab')
     .option('--driver <name>', 'only labs of this driver')
+    .option('--kubeconfig <file>', 'driver kube: the cluster\'s kubeconfig (with --context)')
+    .option('--context <name>', 'driver kube: the kubeconfig\'s context, named explicitly')
     .action((lab: string | undefined, options: { all?: boolean; driver?: string }) => downCommand(lab, options));
 
   program

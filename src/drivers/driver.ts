@@ -79,6 +79,8 @@ export interface RemoveReport {
   containers: number;
   networks: number;
   volumes: number;
+  /** Kubernetes objects deleted from a cluster podlab did not make (kube labs). */
+  objects?: number;
 }
 
 /** Where `podlab exec` runs a command. */
@@ -147,4 +149,11 @@ export interface LabDriver {
   list(): Promise<LabSummary[]>;
   /** The running lab; undefined when no lab of that name runs on this driver. */
   attach(lab: string): Promise<RunningLab | undefined>;
+  /**
+   * Drivers of clusters podlab did not make: binds the driver to the lab's cluster and says which
+   * one it is (`up` and `run` print it before anything is created).
+   */
+  connect?(input: LabInput): Promise<string>;
+  /** What `up` would create, one line each, checked as `up` checks it; creates nothing. */
+  dryRun?(input: LabInput): Promise<string[]>;
 }

@@ -2,6 +2,7 @@
 // constructs drivers (and the Docker host they run against). The CLI asks here for a driver or
 // a running lab and never imports a driver's own modules.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { DockerHost } from '../docker/docker-host.js';
 import { LocalDockerHost } from '../docker/local-host.js';
 import { InputError, LabFileError } from '../errors.js';
@@ -9,6 +10,7 @@ import { YamlSource } from '../lab/yaml-source.js';
 import type { LabInput } from '../plan/lab-input.js';
 import { DindDriver } from './dind/dind-driver.js';
 import { KindDriver } from './kind/kind-driver.js';
+import { KubeDriver } from './kube/kube-driver.js';
 import type { DriverIssue, LabDriver, LabSummary, RemoveReport, RunningLab } from './driver.js';
 
 type DriverFactory = (host: DockerHost) => LabDriver;
@@ -16,6 +18,7 @@ type DriverFactory = (host: DockerHost) => LabDriver;
 const FACTORIES: Record<string, DriverFactory> = {
   dind: (host) => new DindDriver(host),
   kind: (host) => new KindDriver(host),
+  kube: (host) => new KubeDriver(host),
 };
 
 export const DRIVER_NAMES = Object.keys(FACTORIES);
@@ -39,6 +42,16 @@ export function driverNamed(name: string): LabDriver {
     drivers.set(name, driver);
   }
   return driver;
+}
+
+/**
+ * The cluster the command line names (--kubeconfig, --context) for kube labs, over the one a lab
+ * was brought up on; a relative kubeconfig is taken from the working directory.
+ */
+export function selectCluster(target: { kubeconfig?: string; context?: string }): void {
+  if (!target.kubeconfig && !target.context) return;
+  if (!target.kubeconfig || !target.context) throw new InputError('--kubeconfig and --context go together: podlab never uses a kubeconfig\'s current context');
+  (driverNamed('kube') as KubeDriver).select({ kubeconfig: resolve(target.kubeconfig), context: target.context });
 }
 
 /**
@@ -94,6 +107,7 @@ export async function downLab(name: string): Promise<RemoveReport> {
     total.containers += removed.containers;
     total.networks += removed.networks;
     total.volumes += removed.volumes;
+    if (removed.objects !== undefined) total.objects = (total.objects ?? 0) + removed.objects;
   }
   return total;
 }

@@ -58,12 +58,31 @@ const network = z.strictObject({
   dns: z.boolean().default(true),
 });
 
+// driver: kube — an existing cluster podlab reaches only through a kubeconfig. The kubeconfig and
+// context may also come from the command line; the kube driver's check requires both.
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const kube = z.strictObject({
+  kubeconfig: z.string().min(1, 'expected the path of a kubeconfig').optional(),
+  /** Named explicitly: podlab never falls back to the kubeconfig's current context. */
+  context: z.string().min(1, 'expected a context of the kubeconfig').optional(),
+  /** Lab node name → the cluster node that plays it (default: the schedulable nodes in name order). */
+  nodes: z.record(z.string().regex(NODE_NAME, 'expected a lab node name'), z.string().min(1, 'expected a cluster node name')).optional(),
+  /** What probes run (debug containers, node probe pods): the cluster must be able to pull it. */
+  probeImage: z.string().min(1).default('podlab/probe'),
+  /** Where podlab keeps its own objects (the lab's record, node probe pods). */
+  namespace: z.string().regex(DNS_LABEL, 'expected a namespace name').default('default'),
+  /** The pull policy of containers whose manifest sets none. */
+  imagePullPolicy: z.enum(['IfNotPresent', 'Always']).default('IfNotPresent'),
+});
+
 export const labSchema = z.strictObject({
   name: z.string().regex(NAME, 'expected 1-40 characters of a-z, 0-9 and "-", starting with a letter or digit'),
   description: z.string().optional(),
   /** Which driver runs the lab (the registry in src/drivers knows the names). */
   driver: z.string().regex(NAME, 'expected a driver name such as dind').default('dind'),
   nodes: z.array(node).min(1, 'expected at least one node'),
+  /** The cluster of driver: kube. */
+  kube: kube.optional(),
   network: network.default(() => network.parse({})),
   images: z.record(z.string(), z.string()).default(() => ({})),
   manifests: z.array(z.string()).default(() => []),
@@ -85,6 +104,7 @@ export const labSchema = z.strictObject({
 export type LabDocument = z.infer<typeof labSchema>;
 export type LabNode = LabDocument['nodes'][number];
 export type LabNetwork = LabDocument['network'];
+export type LabKube = NonNullable<LabDocument['kube']>;
 
 /** Top-level keys a variant may override: everything but the lab's identity and variants. */
-export const VARIANT_KEYS = ['description', 'driver', 'nodes', 'network', 'images', 'manifests', 'setup', 'assertions'] as const;
+export const VARIANT_KEYS = ['description', 'driver', 'nodes', 'kube', 'network', 'images', 'manifests', 'setup', 'assertions'] as const;

@@ -15,11 +15,12 @@ export async function downCommand(labArg: string | undefined, options: { all?: b
       const started = Date.now();
       const removed = options.driver ? await driverNamed(options.driver).down(lab) : await downLab(lab);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      const total = removed.containers + removed.networks + removed.volumes;
+      const total = removed.containers + removed.networks + removed.volumes + (removed.objects ?? 0);
+      const objects = removed.objects ? `${removed.objects} cluster objects, ` : '';
       console.log(
         total === 0
           ? `lab ${lab}: nothing to remove`
-          : `lab ${lab}: removed ${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes in ${seconds}s`,
+          : `lab ${lab}: removed ${objects}${removed.containers} containers, ${removed.networks} networks, ${removed.volumes} volumes in ${seconds}s`,
       );
     }),
   );

@@ -20,6 +20,8 @@ export interface RunOptions {
   filter?: string;
   concurrency?: string;
   driver?: string;
+  kubeconfig?: string;
+  context?: string;
   traceFailures?: boolean;
 }
 
@@ -31,7 +33,7 @@ export async function runCommand(labArgs: string[], options: RunOptions, signal:
     const file = await labFileOf(arg);
     const variants = options.allVariants ? [undefined, ...loadLab(file).variantNames] : [options.variant];
     for (const variant of variants) {
-      const input = labInputFor(file, undefined, variant, { driver: options.driver });
+      const input = labInputFor(file, undefined, variant, { driver: options.driver, kube: { kubeconfig: options.kubeconfig, context: options.context } });
       try {
         jobs.push({ input, driver: driverFor(input) });
       } catch (error) {

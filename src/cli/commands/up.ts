@@ -4,7 +4,7 @@
 // whichever step was running when it came.
 import { driverFor } from '../../drivers/index.js';
 import type { LabDriver } from '../../drivers/driver.js';
-import { TeardownError } from '../../errors.js';
+import { InputError, TeardownError } from '../../errors.js';
 import { loadLabInput, type LabInput } from '../../plan/lab-input.js';
 import { printNodes, printPods } from '../print.js';
 import { runSteps, type StepHook } from '../progress.js';
@@ -12,12 +12,22 @@ import { runSteps, type StepHook } from '../progress.js';
 export interface UpOptions {
   variant?: string;
   driver?: string;
+  kubeconfig?: string;
+  context?: string;
+  dryRun?: boolean;
 }
 
 export async function upCommand(labArg: string, options: UpOptions, signal: AbortSignal): Promise<void> {
-  const input = loadLabInput(labArg, options.variant, { driver: options.driver });
+  const input = loadLabInput(labArg, options.variant, { driver: options.driver, kube: { kubeconfig: options.kubeconfig, context: options.context } });
   const driver = driverFor(input);
   const { lab } = input;
+  if (options.dryRun) {
+    if (!driver.dryRun) throw new InputError(`--dry-run: the ${driver.name} driver cannot say what it would create`);
+    const where = await driver.connect?.(input);
+    if (where) console.log(where);
+    for (const line of await driver.dryRun(input)) console.log(line);
+    return;
+  }
   const started = Date.now();
   const created = await bringUp(driver, input, signal, stepHookFromEnv());
   await whileUp(driver, lab.name, signal, created, async () => {
@@ -36,6 +46,9 @@ export async function upCommand(labArg: string, options: UpOptions, signal: Abor
  */
 export async function bringUp(driver: LabDriver, input: LabInput, signal: AbortSignal, onStepDone?: StepHook): Promise<boolean> {
   const { lab } = input;
+  // Drivers of clusters podlab did not make say which cluster, before anything is read or made.
+  const where = await driver.connect?.(input);
+  if (where) console.log(where);
   const current = await driver.status(lab.name);
   if (current?.complete && current.hash === input.hash) {
     console.log(`lab ${lab.name} is already up as asked: nothing to do`);

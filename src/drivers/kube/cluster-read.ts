@@ -8,7 +8,8 @@ import type { KubeEndpoints, KubeList, KubePod, KubeService } from './readiness.
 
 /** The lab's pods, their nodes named by `labNode` (cluster node → lab node). */
 export async function readLabPods(kubectl: Kubectl, lab: string, labNode: (clusterNode: string) => string): Promise<PodInfo[]> {
-  const list = await kubectl.json<KubeList<KubePod>>(['get', 'pods', '-A', '-l', `${Label.lab}=${lab}`]);
+  // Node probe pods carry the lab's label (so down removes them) but are no pods of the lab.
+  const list = await kubectl.json<KubeList<KubePod>>(['get', 'pods', '-A', '-l', `${Label.lab}=${lab},${Label.role}!=probe`]);
   return podInfos(list.items, labNode);
 }
 
