@@ -16,6 +16,7 @@ import type { ImageSpec } from './catalog.js';
 import { contextHash } from './context-hash.js';
 import { KIND_SHARED_DIR, kindImages, type KindImageSpec } from './kind-catalog.js';
 import { ensureToolchain, pinnedVersions } from './toolchain.js';
+import { retryUntil } from '../util/retry.js';
 
 /** How the node image's entrypoint and command read once the import container is committed. */
 const NODE_ENTRYPOINT = ['/usr/local/bin/entrypoint', '/sbin/init'];
@@ -91,12 +92,11 @@ export async function preloadAndCommit(docker: Docker, baseTag: string, tag: str
     await container.start();
     const exec = (args: string[]) => execa('docker', ['exec', container.id, ...args], { reject: false, all: true });
     await exec(['sh', '-c', 'containerd >/tmp/containerd.log 2>&1 &']);
-    let ready = false;
-    for (let i = 0; i < 100 && !ready; i++) {
-      ready = (await exec(['ctr', 'version'])).exitCode === 0;
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 200));
+    try {
+      await retryUntil('containerd in the node image build container', async () => ((await exec(['ctr', 'version'])).exitCode === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 100, maxIntervalMs: 500 });
+    } catch (error) {
+      throw new EnvironmentError('containerd did not start in the node image build container', { cause: error, output: (await exec(['cat', '/tmp/containerd.log'])).all });
     }
-    if (!ready) throw new EnvironmentError('containerd did not start in the node image build container', { output: (await exec(['cat', '/tmp/containerd.log'])).all });
 
     // docker save | ctr import, not unpacked: the node's containerd unpacks an image on first use,
     // on the snapshotter it runs with (this build container's root is overlayfs, where the

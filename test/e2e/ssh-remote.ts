@@ -12,6 +12,7 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 import ssh2 from 'ssh2';
 import { execIn } from '../../src/docker/exec.js';
+import { nestedDockerHostConfig } from '../../src/drivers/dind/containers.js';
 import { retryUntil } from '../../src/util/retry.js';
 
 const { utils } = ssh2;
@@ -54,20 +55,9 @@ export async function startRemote(): Promise<Remote> {
     Image: SSH_HOST_IMAGE,
     Labels: TEST_LABEL,
     Env: [`AUTHORIZED_KEY=${keys.public}`],
-    HostConfig: {
-      NetworkMode: name,
-      // What podlab's dind nodes get (src/drivers/dind/containers.ts): --privileged fails here.
-      CapAdd: ['ALL'],
-      CapDrop: ['SYS_RESOURCE'],
-      SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-      MaskedPaths: [],
-      ReadonlyPaths: [],
-      Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
-      ...({ CgroupnsMode: 'private' } as Docker.HostConfig),
-      Init: true,
-      // The remote's dockerd stores layers on a volume: overlay on overlay does not mount.
-      Mounts: [{ Type: 'volume', Source: name, Target: '/var/lib/docker' }],
-    },
+    // What podlab's dind nodes get (--privileged fails here); the remote's dockerd stores its
+    // layers on a volume, since overlay on overlay does not mount.
+    HostConfig: { NetworkMode: name, ...nestedDockerHostConfig(name) },
   });
   await container.start();
   const info = await container.inspect();
