@@ -2,7 +2,7 @@
 // directory, a bundled lab), so `podlab down labs/guestbook` and `podlab down guestbook` agree.
 // A lab brought up from a file outside labs/ is found by name from any directory: its file's
 // absolute path is in its labels.
-import { findLab } from '../drivers/index.js';
+import { engineOf, findLab } from '../drivers/index.js';
 import type { LabDriver, RunningLab } from '../drivers/driver.js';
 import { InputError } from '../errors.js';
 import { loadLab } from '../lab/load.js';
@@ -21,10 +21,19 @@ export function labNameOf(arg: string): string {
   }
 }
 
+function labFileDocument(arg: string): { engine?: string; file: string } | undefined {
+  try {
+    return loadLab(arg);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The running lab an argument names, or exit 2 saying how to bring it up. */
 export async function attachLab(arg: string): Promise<{ driver: LabDriver; lab: RunningLab }> {
   // A running lab's own name wins over a bundled lab or a directory that happens to share it.
-  const found = (LAB_NAME.test(arg) ? await findLab(arg) : undefined) ?? (await findLab(labNameOf(arg)));
+  // A lab file's `engine:` says where its lab runs (unless --engine or PODLAB_ENGINE say otherwise).
+  const found = (LAB_NAME.test(arg) ? await findLab(arg) : undefined) ?? (await findLab(labNameOf(arg), engineOf(labFileDocument(arg))));
   if (!found) throw new InputError(`no lab named "${labNameOf(arg)}" is up (see podlab ls)`);
   return found;
 }

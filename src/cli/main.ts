@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeDrivers, selectCluster } from '../drivers/index.js';
+import { closeDrivers, selectCluster, selectEngine } from '../drivers/index.js';
 import { asPodlabError, ExitCode, InterruptedError } from '../errors.js';
 import { labJsonSchema } from '../lab/json-schema.js';
 import { PACKAGE_ROOT } from '../lab/resolve.js';
@@ -58,7 +58,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     // --kubeconfig/--context name the cluster of kube labs for every command that has them.
     // up and run load a lab file: there the kube driver's check names a missing one as a field.
     .hook('preAction', (_program, action) => {
-      const { kubeconfig, context } = action.opts<{ kubeconfig?: string; context?: string }>();
+      const { kubeconfig, context, engine, acceptNewHostKey } = action.opts<{ kubeconfig?: string; context?: string; engine?: string; acceptNewHostKey?: boolean }>();
+      selectEngine(engine, { acceptNewHostKey });
       if ((kubeconfig && context) || !['up', 'run'].includes(action.name())) selectCluster({ kubeconfig, context });
     });
 
@@ -71,6 +72,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--kubeconfig <file>', 'driver kube: the cluster\'s kubeconfig (with --context)')
     .option('--context <name>', 'driver kube: the kubeconfig\'s context, named explicitly')
     .option('--dry-run', 'print what up would create (driver kube), create nothing')
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action((lab: string, options: UpOptions) => upCommand(lab, options, signal));
 
   program
@@ -86,6 +89,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--kubeconfig <file>', 'driver kube: the cluster\'s kubeconfig (with --context)')
     .option('--context <name>', 'driver kube: the kubeconfig\'s context, named explicitly')
     .option('--trace-failures', 'trace every failed or XFAIL assertion (as trace: on-failure does for one)')
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action(async (lab: string, options: TestOptions) => setExit(await testCommand(lab, options, signal)));
 
   program
@@ -103,6 +108,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--json <file>', 'write a JSON report')
     .option('--concurrency <n>', 'probes at once', '8')
     .option('--trace-failures', 'trace every failed or XFAIL assertion (as trace: on-failure does for one)')
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action(async (labs: string[], options: RunOptions) => setExit(await runCommand(labs, options, signal)));
 
   program
@@ -113,6 +120,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .argument('<to>', 'pod/…, svc/…, node/…, host, an IP or a DNS name, with :PORT for tcp/udp')
     .addOption(new Option('--proto <proto>', 'default: tcp with a port, icmp without').choices(['tcp', 'udp', 'icmp']))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['json']))
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action(async (lab: string, from: string, to: string, options: TraceOptions) => setExit(await traceCommand(lab, from, to, options, signal)));
 
   program
@@ -123,6 +132,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .option('--driver <name>', 'only labs of this driver')
     .option('--kubeconfig <file>', 'driver kube: the cluster\'s kubeconfig (with --context)')
     .option('--context <name>', 'driver kube: the kubeconfig\'s context, named explicitly')
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action((lab: string | undefined, options: { all?: boolean; driver?: string }) => downCommand(lab, options));
 
   program
@@ -135,6 +146,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .command('ls')
     .description('running labs: name, variant, driver, nodes, age')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['json']))
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action((options: { output?: string }) => lsCommand(options));
 
   program
@@ -143,6 +156,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .argument('<lab>', 'lab name, lab file or bundled lab')
     .argument('<kind>', 'nodes | pods | svc | ep')
     .option('-o, --output <format>', 'wide | json')
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action((lab: string, kind: string, options: { output?: string }) => getCommand(lab, kind, options));
 
   program
@@ -153,6 +168,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .argument('[command...]', 'the command, after --')
     .option('-c, --container <name>', 'the pod\'s container (default: its first)')
     .passThroughOptions()
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action(async (lab: string, target: string, command: string[], options: { container?: string }) => setExit(await execCommand(lab, target, command, options)));
 
   const images = program.command('images').description('the images labs run');
@@ -161,6 +178,8 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
     .description('build podlab\'s images (debian:bookworm-slim made with debootstrap when it cannot be pulled)')
     .argument('[names...]', 'node, etcd, busybox (default: all)')
     .option('--force', 'rebuild even when the build context is unchanged')
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action((names: string[], options: { force?: boolean }) => imagesBuildCommand(names, options));
 
   program
@@ -178,9 +197,20 @@ function buildProgram(signal: AbortSignal, setExit: (code: number) => void): Com
   program
     .command('doctor')
     .description('check the Docker engine, kernel features and capabilities labs need')
+    .addOption(engineOption())
+    .addOption(acceptNewHostKeyOption())
     .action(async () => setExit(await doctorCommand()));
 
   return program;
+}
+
+/** Every command that touches a Docker engine takes the engine to use (as DOCKER_HOST would). */
+function engineOption(): Option {
+  return new Option('--engine <url>', 'the Docker engine: local or ssh://user@host[:port] (default: PODLAB_ENGINE, else the lab file\'s engine:, else local)');
+}
+
+function acceptNewHostKeyOption(): Option {
+  return new Option('--accept-new-host-key', 'ssh engine: record the host key of a host not in known_hosts yet (a changed key is still refused)');
 }
 
 function packageVersion(): string {

@@ -19,6 +19,11 @@ export interface DockerHost {
   readonly description: string;
   /** The engine that holds the lab's containers, networks and volumes (pinged once, then reused). */
   engine(): Promise<Docker>;
+  /**
+   * The engine podlab builds images with. Locally that is engine() itself; a remote host's images
+   * are built by the local engine (where debootstrap and the Go toolchain are) and sent over.
+   */
+  imageBuilder(): Promise<Docker>;
   /** A client for the dockerd a dind node runs, listening on the node's underlay address. */
   nodeEngine(nodeIP: string): Docker;
   /** Runs argv on the machine itself (not in a container); never rejects on a non-zero exit. */

@@ -91,3 +91,13 @@ export function formatEngineTarget(target: EngineTarget): string {
   const host = target.host.includes(':') ? `[${target.host}]` : target.host;
   return `ssh://${target.user}@${host}:${target.port}`;
 }
+
+/** What is wrong with an engine URL, or undefined when it is one (the lab file's `engine:` check). */
+export function engineUrlProblem(value: string): string | undefined {
+  try {
+    parseEngineUrl(value, '');
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace(/^: /, '');
+  }
+}

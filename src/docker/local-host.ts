@@ -34,6 +34,10 @@ export class LocalDockerHost implements DockerHost {
     return this.pinged;
   }
 
+  imageBuilder(): Promise<Docker> {
+    return this.engine();
+  }
+
   nodeEngine(nodeIP: string): Docker {
     let engine = this.nodeEngines.get(nodeIP);
     if (!engine) {
@@ -84,13 +88,14 @@ export class LocalDockerHost implements DockerHost {
   }
 }
 
-async function pingedEngine(): Promise<Docker> {
+/** The local engine (DOCKER_HOST or the local socket), once it answers; `purpose` is for the message. */
+export async function pingedEngine(purpose = ''): Promise<Docker> {
   const docker = new Docker();
   try {
     await docker.ping();
   } catch (error) {
     throw new EnvironmentError(
-      'no Docker engine answers (' + ((error as Error).message || 'unreachable') + ')\n' +
+      `no Docker engine answers${purpose} (` + ((error as Error).message || 'unreachable') + ')\n' +
         '  fix: bash scripts/setup   (installs docker.io from Debian and starts dockerd), or start your engine',
       { cause: error },
     );

@@ -6,6 +6,7 @@
 import Docker from 'dockerode';
 import { EnvironmentError, PodlabError } from '../errors.js';
 import { NODE_DOCKER_PORT, type DockerHost, type HostCommandResult } from './docker-host.js';
+import { pingedEngine } from './local-host.js';
 import { formatEngineTarget, type SshTarget } from './engine-url.js';
 import { SshConnection, type SshConnectOptions } from './ssh-connection.js';
 import { remoteDockerCli, type Stdio } from './ssh-docker-cli.js';
@@ -24,6 +25,7 @@ export class SshDockerHost implements DockerHost {
   readonly description: string;
   private connecting?: Promise<SshConnection>;
   private pinged?: Promise<Docker>;
+  private builder?: Promise<Docker>;
   private readonly nodeEngines = new Map<string, Docker>();
   private readonly agents: SshStreamAgent[] = [];
 
@@ -44,11 +46,19 @@ export class SshDockerHost implements DockerHost {
   }
 
   engine(): Promise<Docker> {
-    this.pinged ??= this.pingedEngine().catch((error) => {
+    this.pinged ??= this.remoteEngine().catch((error) => {
       this.pinged = undefined;
       throw error;
     });
     return this.pinged;
+  }
+
+  imageBuilder(): Promise<Docker> {
+    this.builder ??= pingedEngine(` locally, where podlab builds the images it sends to ${this.description}`).catch((error) => {
+      this.builder = undefined;
+      throw error;
+    });
+    return this.builder;
   }
 
   nodeEngine(nodeIP: string): Docker {
@@ -85,7 +95,7 @@ export class SshDockerHost implements DockerHost {
     await connection?.close();
   }
 
-  private async pingedEngine(): Promise<Docker> {
+  private async remoteEngine(): Promise<Docker> {
     await this.connection();
     const socket = this.options.dockerSocket ?? '/var/run/docker.sock';
     const docker = this.dockerode('the engine API', (connection, what) => connection.streamLocal(socket, what));

@@ -97,7 +97,11 @@ class ChannelSocket extends Duplex {
   // What net.Socket offers and http's client and agent call.
   setTimeout(ms: number, onTimeout?: () => void): this {
     this.idleMs = ms;
-    if (onTimeout) this.once('timeout', onTimeout);
+    // As net.Socket: 0 with a callback takes that listener off. http's client relies on it when
+    // it hands a kept-alive socket back (setTimeout(0, its callback)); adding it again leaked one
+    // listener per request.
+    if (onTimeout && ms === 0) this.removeListener('timeout', onTimeout);
+    else if (onTimeout) this.once('timeout', onTimeout);
     this.touch();
     return this;
   }

@@ -1,6 +1,7 @@
 // The lab file of SPEC §2 as a zod schema: shape, types and defaults. Checks that need more
 // than one field (CIDR overlaps, duplicate names) live in checks.ts.
 import { z } from 'zod';
+import { engineUrlProblem } from '../docker/engine-url.js';
 import { parseCidr } from '../net/cidr.js';
 import { assertionSchema } from '../probe/spec.js';
 import { defaultFlannelConfig, DEFAULT_FLANNEL_PREFIX, FLANNEL_BACKENDS } from '../net/flannel.js';
@@ -80,6 +81,17 @@ export const labSchema = z.strictObject({
   description: z.string().optional(),
   /** Which driver runs the lab (the registry in src/drivers knows the names). */
   driver: z.string().regex(NAME, 'expected a driver name such as dind').default('dind'),
+  /**
+   * The Docker engine a dind lab runs on: local (default) or ssh://user@host[:port]. --engine and
+   * PODLAB_ENGINE override it. Not a variant key: a variant changes the lab, not where it runs.
+   */
+  engine: z
+    .string()
+    .superRefine((value, context) => {
+      const problem = engineUrlProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   nodes: z.array(node).min(1, 'expected at least one node'),
   /** The cluster of driver: kube. */
   kube: kube.optional(),

@@ -1,25 +1,28 @@
 // podlab doctor: can this machine run labs? Host checks first, then what each driver needs,
 // tried for real where it can be.
-import { existsSync, readFileSync } from 'node:fs';
-import { DRIVER_NAMES, dockerHost, driverNamed } from '../../drivers/index.js';
+import type { DockerHost } from '../../docker/docker-host.js';
+import { dockerHost, driverNamed, driverNamesOn } from '../../drivers/index.js';
 import type { DoctorCheck } from '../../drivers/driver.js';
 import { ExitCode } from '../../errors.js';
 
 export async function doctorCommand(): Promise<number> {
   const checks: DoctorCheck[] = [];
+  const host = dockerHost();
+  const where = host.description === 'local' ? '' : ` on ${host.description}`;
   let engineUp = false;
   try {
-    const version = await (await dockerHost().engine()).version();
-    checks.push({ name: 'Docker engine', ok: true, detail: `${version.Version} (API ${version.ApiVersion})` });
+    const version = await (await host.engine()).version();
+    checks.push({ name: `Docker engine${where}`, ok: true, detail: `${version.Version} (API ${version.ApiVersion})` });
     engineUp = true;
   } catch (error) {
-    checks.push({ name: 'Docker engine', ok: false, detail: (error as Error).message.split('\n')[0], fix: 'bash scripts/setup' });
+    checks.push({ name: `Docker engine${where}`, ok: false, detail: (error as Error).message.split('\n')[0], fix: 'bash scripts/setup' });
   }
-  checks.push(fileCheck('/dev/net/tun', 'tun device on the host', 'modprobe tun'));
-  checks.push(fileCheck('/proc/sys/net/bridge/bridge-nf-call-iptables', 'br_netfilter on the host', 'modprobe br_netfilter'));
-  checks.push(capabilityCheck());
+  // The machine's own checks run where the lab runs: here, or on the remote over ssh.
+  checks.push(await fileCheck(host, '/dev/net/tun', `tun device on the host${where}`, 'modprobe tun'));
+  checks.push(await fileCheck(host, '/proc/sys/net/bridge/bridge-nf-call-iptables', `br_netfilter on the host${where}`, 'modprobe br_netfilter'));
+  checks.push(await capabilityCheck(host));
   if (engineUp) {
-    for (const name of DRIVER_NAMES) checks.push(...(await driverNamed(name).diagnose()));
+    for (const name of driverNamesOn()) checks.push(...(await driverNamed(name).diagnose()));
   }
 
   for (const check of checks) {
@@ -34,14 +37,15 @@ export async function doctorCommand(): Promise<number> {
   return failed === 0 ? ExitCode.ok : ExitCode.environment;
 }
 
-function fileCheck(path: string, name: string, fix: string): DoctorCheck {
-  return existsSync(path) ? { name, ok: true } : { name, ok: false, detail: `${path} is missing`, fix };
+async function fileCheck(host: DockerHost, path: string, name: string, fix: string): Promise<DoctorCheck> {
+  const exists = (await host.run(['test', '-e', path])).exitCode === 0;
+  return exists ? { name, ok: true } : { name, ok: false, detail: `${path} is missing`, fix };
 }
 
-function capabilityCheck(): DoctorCheck {
+async function capabilityCheck(host: DockerHost): Promise<DoctorCheck> {
   // Nodes get every capability but SYS_RESOURCE, which some kernels' bounding sets lack; that is
   // why nodes are not --privileged. Report what this process may grant.
-  const status = existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '';
+  const status = (await host.run(['cat', '/proc/self/status'])).stdout;
   const bounding = /CapBnd:\s*([0-9a-f]+)/.exec(status)?.[1];
   if (!bounding) return { name: 'capabilities', ok: true, detail: 'unknown (no /proc/self/status)' };
   const mask = BigInt(`0x${bounding}`);

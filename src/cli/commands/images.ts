@@ -1,18 +1,18 @@
 // podlab images build [NAME...] and podlab cache clean.
 import { IMAGES, imageSpec } from '../../images/catalog.js';
-import { ensureImage } from '../../images/build.js';
+import { ensureImageOn } from '../../images/ensure-on-host.js';
 import { InputError } from '../../errors.js';
 import { Label } from '../../labels.js';
 import { dockerHost } from '../../drivers/index.js';
 
 export async function imagesBuildCommand(names: string[], options: { force?: boolean }): Promise<void> {
   const specs = names.length === 0 ? IMAGES : names.map((name) => imageSpec(name) ?? unknownImage(name));
-  const docker = await dockerHost().engine();
+  const host = dockerHost();
   // One at a time: the node image's first build also builds flanneld, and two builds would
   // only fight over two cores.
   for (const spec of specs) {
     const started = Date.now();
-    const outcome = await ensureImage(docker, spec, options);
+    const outcome = await ensureImageOn(host, spec, options);
     console.log(`${spec.tag}: ${outcome} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
   }
 }

@@ -7,7 +7,7 @@ import type { ClusterPlan, ServicePlan } from '../../k8s/cluster-plan.js';
 import { dnsRecords, DNS_SERVICE } from '../../k8s/dns.js';
 import { proxyInput } from '../../k8s/endpoints.js';
 import { imageSpec } from '../../images/catalog.js';
-import { ensureImage } from '../../images/build.js';
+import { ensureImageOn } from '../../images/ensure-on-host.js';
 import { renderRules } from '../../net/kube-proxy.js';
 import type { ProxyEndpoint } from '../../net/kube-proxy-input.js';
 import type { DindPlan } from './plan.js';
@@ -57,7 +57,7 @@ export function applySteps(
           title: image,
           run: async () => {
             const spec = imageSpec(image);
-            if (spec) await track(ensureImage(docker, spec));
+            if (spec) await track(ensureImageOn(host, spec));
             else if (!(await docker.getImage(image).inspect().catch(() => undefined))) {
               throw new EnvironmentError(`image ${image} is neither built by podlab nor present in the engine; map it under images: in the lab file`);
             }

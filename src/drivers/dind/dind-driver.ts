@@ -3,7 +3,7 @@
 // nodes' dockerds and kube-proxy-style rules in their iptables. Everything carries the lab label.
 import type { DockerHost } from '../../docker/docker-host.js';
 import { execIn, execOk } from '../../docker/exec.js';
-import { ensureImage } from '../../images/build.js';
+import { ensureImageOn } from '../../images/ensure-on-host.js';
 import { imageSpec } from '../../images/catalog.js';
 import { Label } from '../../labels.js';
 import { parseCidr, type Cidr } from '../../net/cidr.js';
@@ -52,7 +52,7 @@ export class DindDriver implements LabDriver {
         children: () =>
           images.map((name) => ({
             title: `podlab/${name}`,
-            run: async ({ note }: StepContext) => note(`(${await ensureImage(await this.host.engine(), imageSpec(name)!)})`),
+            run: async ({ note }: StepContext) => note(`(${await ensureImageOn(this.host, imageSpec(name)!)})`),
           })),
       },
       {
