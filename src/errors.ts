@@ -89,13 +89,29 @@ export class InternalError extends PodlabError {
 }
 
 /** `up` failed and so did removing what it had created: both are reported, the first first. */
+/**
+ * The connection to a remote engine dropped. Waiting cannot bring it back (nothing reconnects
+ * behind the caller's back), so retries stop at once instead of running out their timeout.
+ */
+export class ConnectionLostError extends EnvironmentError {}
+
+/** Whether an error, or one it was caused by, is a lost connection. */
+export function isConnectionLost(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    if (current instanceof ConnectionLostError) return true;
+  }
+  return false;
+}
+
 export class TeardownError extends PodlabError {
   constructor(
     readonly first: unknown,
     readonly teardown: unknown,
+    /** The command that removes the rest, as the user would type it. */
+    downCommand = 'podlab down LAB',
   ) {
     super(
-      `${messageOf(first)}\n  and removing what was created failed too: ${messageOf(teardown)}\n  (podlab down LAB removes the rest)`,
+      `${messageOf(first)}\n  and removing what was created failed too: ${messageOf(teardown)}\n  (${downCommand} removes the rest)`,
       first instanceof PodlabError ? first.exitCode : ExitCode.environment,
       { cause: first },
     );

@@ -5,7 +5,7 @@
 // every later use: nothing reconnects behind the caller's back.
 import ssh2 from 'ssh2';
 import type { ClientChannel, ConnectConfig, PseudoTtyOptions } from 'ssh2';
-import { EnvironmentError, InputError } from '../errors.js';
+import { ConnectionLostError, EnvironmentError, InputError } from '../errors.js';
 import { GiveUp, RetryTimeout, retryUntil } from '../util/retry.js';
 import { formatEngineTarget, type SshTarget } from './engine-url.js';
 import { sshCredentials, type SshCredentialOptions } from './ssh-auth.js';
@@ -200,14 +200,19 @@ export class SshConnection {
     for (const entry of [...this.tracked]) entry.onLost(this.lostError(entry.what));
     this.tracked.clear();
     this.wakeQueuedSessions();
+    // A lost connection has already closed: there is no 'close' left to wait for.
+    if (this.lostReason) return void this.client.destroy();
     await new Promise<void>((resolve) => {
-      this.client.once('close', resolve);
-      this.client.end();
-      // A server that never answers the disconnect must not hold the CLI's exit.
-      setTimeout(() => {
+      const timer = setTimeout(() => {
+        // A server that never answers the disconnect must not hold the CLI's exit for long.
         this.client.destroy();
         resolve();
-      }, 2_000).unref();
+      }, 2_000);
+      this.client.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.client.end();
     });
   }
 
@@ -241,7 +246,7 @@ export class SshConnection {
   }
 
   private lostError(what: string): EnvironmentError {
-    if (this.closing && !this.lostReason) return new EnvironmentError(`${what}: the ssh connection to ${this.description} was closed by podlab`);
-    return new EnvironmentError(`the ssh connection to ${this.description} was lost (${this.lostReason}) during ${what}`);
+    if (this.closing && !this.lostReason) return new ConnectionLostError(`${what}: the ssh connection to ${this.description} was closed by podlab`);
+    return new ConnectionLostError(`the ssh connection to ${this.description} was lost (${this.lostReason}) during ${what}`);
   }
 }

@@ -1,3 +1,5 @@
+import { isConnectionLost } from '../errors.js';
+
 // The one place podlab waits. Every readiness check goes through `retryUntil`, with a clock
 // that tests replace and an AbortSignal that Ctrl-C fires.
 
@@ -76,6 +78,7 @@ export async function retryUntil<T>(
       lastError = undefined;
     } catch (error) {
       if (error instanceof GiveUp) throw error.reason;
+      if (isConnectionLost(error)) throw error;
       lastError = error;
     }
     if (clock.now() - start >= options.timeoutMs) {

@@ -3,9 +3,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { DRIVER_NAMES, driverFor } from '../../../src/drivers/index.js';
-import { LabFileError } from '../../../src/errors.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DRIVER_NAMES, driverFor, driverNamesOn, engineOf, selectEngine } from '../../../src/drivers/index.js';
+import { ExitCode, InputError, LabFileError } from '../../../src/errors.js';
 import { loadLabInput } from '../../../src/plan/lab-input.js';
 
 function labFile(text: string): string {
@@ -51,5 +51,54 @@ describe('driver registry', () => {
   it('blames the variant that wrote the field', () => {
     const file = labFile('name: v\nnodes: [a, b, c, d, e, f]\nvariants:\n  tiny:\n    network: {underlay: 10.9.0.0/28}\n');
     expect(issueOf(() => driverFor(loadLabInput(file, 'tiny')))).toContain(`${file}:5:`);
+  });
+});
+
+describe('engine selection (no connection is made)', () => {
+  const remote = { kind: 'ssh', user: 'root', host: '10.0.0.5', port: 22 };
+  afterEach(() => selectEngine(undefined, {}, {}));
+
+  it('is local unless --engine, PODLAB_ENGINE or the lab file say otherwise', () => {
+    selectEngine(undefined, {}, {});
+    expect(engineOf()).toEqual({ kind: 'local' });
+    expect(engineOf({ engine: 'ssh://root@10.0.0.5', file: 'lab.yaml' })).toEqual(remote);
+  });
+
+  it('--engine wins over PODLAB_ENGINE, which wins over the lab file', () => {
+    selectEngine(undefined, {}, { PODLAB_ENGINE: 'ssh://root@10.0.0.5' });
+    expect(engineOf({ engine: 'ssh://ops@big-box:2222', file: 'lab.yaml' })).toEqual(remote);
+    selectEngine('local', {}, { PODLAB_ENGINE: 'ssh://root@10.0.0.5' });
+    expect(engineOf({ engine: 'ssh://ops@big-box:2222', file: 'lab.yaml' })).toEqual({ kind: 'local' });
+  });
+
+  it('a bad URL is exit 2 naming where it came from', () => {
+    const fromFlag = (() => {
+      try {
+        selectEngine('tcp://10.0.0.5:2375', {}, {});
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(fromFlag).toBeInstanceOf(InputError);
+    expect((fromFlag as InputError).exitCode).toBe(ExitCode.badInput);
+    expect((fromFlag as Error).message).toMatch(/^--engine: the tcp:\/\/ scheme is not supported/);
+    expect(() => selectEngine(undefined, {}, { PODLAB_ENGINE: 'ssh://10.0.0.5' })).toThrow(/^PODLAB_ENGINE: no user/);
+  });
+
+  it('a bad engine: in the lab file is a lab-file error at its line', () => {
+    const file = labFile('name: far\nnodes: [node1]\nengine: ssh://root:secret@10.0.0.5\n');
+    const message = issueOf(() => loadLabInput(file));
+    expect(message).toContain(`${file}:3:9: engine: passwords are not accepted in engine URLs`);
+    expect(message).not.toContain('secret');
+  });
+
+  it('a remote engine runs dind labs only: kind there is exit 2 at engine:, or at driver: with --engine', () => {
+    expect(driverNamesOn(remote as never)).toEqual(['dind']);
+    const file = labFile('name: far\nnodes: [node1]\ndriver: kind\nengine: ssh://root@10.0.0.5\n');
+    expect(issueOf(() => driverFor(loadLabInput(file)))).toContain(`${file}:4:9: engine: the kind driver runs on the local engine only; ssh://root@10.0.0.5:22 runs dind labs`);
+    selectEngine('ssh://root@10.0.0.5', {}, {});
+    const local = labFile('name: near\nnodes: [node1]\ndriver: kind\n');
+    expect(issueOf(() => driverFor(loadLabInput(local)))).toContain(`${local}:3:9: driver: the kind driver runs on the local engine only`);
+    expect(driverFor(loadLabInput(labFile('name: ok\nnodes: [node1]\n'))).name).toBe('dind');
   });
 });
