@@ -11,6 +11,8 @@
 //                                      guestbook --driver kind`, `podlab up guestbook` on dind;
 //                                      medians of --runs (default 3 here), the ratios, the test
 //                                      phase on both drivers, and memory per kind node
+//   npm run bench -- --engine ssh      `podlab up guestbook` locally and over ssh to the same
+//                                      engine (a loopback sshd), medians of 5 and their ratio
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string' }, sizes: { type: 'string', default: '1,3,6' }, lab: { type: 'string' }, driver: { type: 'string' } },
+  options: { runs: { type: 'string' }, sizes: { type: 'string', default: '1,3,6' }, lab: { type: 'string' }, driver: { type: 'string' }, engine: { type: 'string' } },
 });
 const runs = Number(values.runs ?? (values.driver === 'kind' ? 3 : 5));
 const cli = join(import.meta.dirname, '..', 'bin', 'podlab.js');
@@ -170,6 +172,7 @@ async function benchKind() {
 }
 
 await execa('node', [cli, 'images', 'build'], { stdio: 'inherit' });
-if (values.driver === 'kind') await benchKind();
+if (values.engine === 'ssh') await (await import('./bench-ssh.js')).benchSsh({ lab: values.lab, runs });
+else if (values.driver === 'kind') await benchKind();
 else if (values.lab) await benchLab(values.lab);
 else await benchSizes();
