@@ -9,9 +9,14 @@ import { defaultFlannelConfig, DEFAULT_FLANNEL_PREFIX, FLANNEL_BACKENDS } from '
 const NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const NODE_NAME = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
-const cidr = z.string().refine((text) => parseCidr(text) !== undefined, {
-  message: 'expected an IPv4 CIDR with host bits zero, like 10.1.0.0/16',
-});
+const CIDR_MESSAGE = 'expected an IPv4 CIDR with host bits zero, like 10.1.0.0/16';
+// The pattern is the shape editors can check (it reaches the JSON Schema); the refinement is the
+// whole rule (octets in range, host bits zero), which a pattern cannot say. A value of the wrong
+// shape stops at the pattern, so it is reported once.
+const cidr = z
+  .string()
+  .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, { message: CIDR_MESSAGE, abort: true })
+  .refine((text) => parseCidr(text) !== undefined, { message: CIDR_MESSAGE });
 
 const labelMap = z.record(z.string(), z.string());
 

@@ -11,6 +11,7 @@ const CASES: Array<{ file: string; line: number; field: string; message: RegExp 
   { file: 'yaml-syntax.yaml', line: 3, field: '', message: /YAML syntax: Flow sequence .* end with a \]$/ },
   { file: 'unknown-field.yaml', line: 5, field: 'network.underlay_cidr', message: /unknown field/ },
   { file: 'bad-cidr.yaml', line: 4, field: 'network.underlay', message: /IPv4 CIDR/ },
+  { file: 'not-a-cidr.yaml', line: 4, field: 'network.underlay', message: /IPv4 CIDR/ },
   { file: 'host-bits.yaml', line: 6, field: 'network.flannel.config.Network', message: /host bits zero/ },
   { file: 'overlap-underlay-overlay.yaml', line: 7, field: 'network.flannel.config.Network', message: /overlaps the underlay 10\.1\.5\.0\/24/ },
   { file: 'overlap-service.yaml', line: 4, field: 'network.serviceCIDR', message: /overlaps/ },
@@ -45,5 +46,7 @@ describe('bad lab files', () => {
     expect(issue.field).toBe(field);
     expect(issue.message).toMatch(message);
     expect(error.message).toContain(`${path}:${line}:`);
+    // One problem is reported once, however many checks of its field it failed.
+    expect(new Set(error.issues.map((each) => `${each.line}:${each.field}:${each.message}`)).size).toBe(error.issues.length);
   });
 });

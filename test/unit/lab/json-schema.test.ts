@@ -88,6 +88,12 @@ describe('lab JSON Schema', () => {
     ['a field a variant may not set', { ...base, variants: { renamed: { name: 'other' } } }, false],
     ['an unknown field deep in a variant', { ...base, variants: { udp: { network: { flannel: { prefixx: '/x' } } } } }, false],
     ['a bad value in a variant', { ...base, variants: { flat: { network: { overlay: 'calico' } } } }, false],
+    ['a CIDR', { ...base, network: { underlay: '172.30.0.0/24', serviceCIDR: '10.96.0.0/12' } }, true],
+    ['a CIDR that is not one', { ...base, network: { underlay: 'lan' } }, false],
+    ['a CIDR in a variant that is not one', { ...base, variants: { wide: { network: { serviceCIDR: '10.96/12' } } } }, false],
+    ['an ssh engine', { ...base, engine: 'ssh://root@10.0.0.5:2222' }, true],
+    ['an engine that is not a string', { ...base, engine: 22 }, false],
+    ['engine in a variant (where a lab runs is not a variant of it)', { ...base, variants: { far: { engine: 'ssh://root@10.0.0.5' } } }, false],
     ['an incomplete list item in a variant', { ...base, variants: { more: { nodes: [{ labels: { zone: 'a' } }] } } }, false],
   ] as Array<[string, unknown, boolean]>).map(([what, document, accepted]) => ({ what, document, accepted }));
 
