@@ -73,7 +73,9 @@ export function resolveDestination(view: LabView, target: Target): Destination {
   switch (target.kind) {
     case 'pod': {
       const pod = findPod(view, target);
-      return { display: `pod/${pod.name}${target.port ? `:${target.port}` : ''}`, ip: pod.ip ?? '', port: target.port };
+      // Named as a source is (describeSource): a pod outside default carries its namespace, so a
+      // matrix across namespaces has one row and one column per pod, its diagonal included.
+      return { display: `pod/${pod.name}${pod.namespace === 'default' ? '' : `.${pod.namespace}`}${target.port ? `:${target.port}` : ''}`, ip: pod.ip ?? '', port: target.port };
     }
     case 'svc': {
       const service = findService(view, target);

@@ -73,6 +73,15 @@ describe('expansion', () => {
     expect(probes[0]!.name).toBe('mesh: pod/redis-master-abcde → pod/redis-slave-fghij');
   });
 
+  it('names a pod outside default with its namespace, as a row and as a column alike', () => {
+    const { probes } = assertions('  - {name: mesh, matrix: {from: pods/all, to: pods/all}}\n');
+    const toBusybox = probes.filter((probe) => probe.destination?.ip === '10.1.2.3');
+    expect(toBusybox.map((probe) => probe.matrix?.column)).toEqual(['pod/busybox.prod', 'pod/busybox.prod', 'pod/busybox.prod']);
+    const rows = new Set(probes.map((probe) => probe.matrix!.row));
+    const columns = new Set(probes.map((probe) => probe.matrix!.column));
+    expect([...columns].sort()).toEqual([...rows].sort());
+  });
+
   it('expands a host row of a matrix, with its own expectation', () => {
     const { probes } = assertions('  - {name: mesh, matrix: {from: host, to: pods/all}, expect: fail}\n');
     expect(probes.map((probe) => probe.from)).toEqual(['host', 'host', 'host', 'host']);
