@@ -5,7 +5,8 @@
 import { engineOf, findLab } from '../drivers/index.js';
 import type { LabDriver, RunningLab } from '../drivers/driver.js';
 import { InputError } from '../errors.js';
-import { loadLab } from '../lab/load.js';
+import type { EngineTarget } from '../docker/engine-url.js';
+import { loadLab, type Lab } from '../lab/load.js';
 import { resolveLabFile } from '../lab/resolve.js';
 import { loadLabInput, type LabInput, type LabOverrides } from '../plan/lab-input.js';
 
@@ -21,19 +22,25 @@ export function labNameOf(arg: string): string {
   }
 }
 
-function labFileDocument(arg: string): { engine?: string; file: string } | undefined {
+/**
+ * The engine a lab argument means: --engine or PODLAB_ENGINE, else the `engine:` of the lab file
+ * it names (when it names one), else local.
+ */
+export function engineOfArg(arg: string): EngineTarget {
+  let lab: Lab | undefined;
   try {
-    return loadLab(arg);
+    lab = loadLab(arg);
   } catch {
-    return undefined;
+    lab = undefined;
   }
+  return engineOf(lab);
 }
 
 /** The running lab an argument names, or exit 2 saying how to bring it up. */
 export async function attachLab(arg: string): Promise<{ driver: LabDriver; lab: RunningLab }> {
   // A running lab's own name wins over a bundled lab or a directory that happens to share it.
   // A lab file's `engine:` says where its lab runs (unless --engine or PODLAB_ENGINE say otherwise).
-  const found = (LAB_NAME.test(arg) ? await findLab(arg) : undefined) ?? (await findLab(labNameOf(arg), engineOf(labFileDocument(arg))));
+  const found = (LAB_NAME.test(arg) ? await findLab(arg) : undefined) ?? (await findLab(labNameOf(arg), engineOfArg(arg)));
   if (!found) throw new InputError(`no lab named "${labNameOf(arg)}" is up (see podlab ls)`);
   return found;
 }

@@ -158,10 +158,10 @@ function labIssues(input: LabInput, issues: DriverIssue[]): LabFileError {
 }
 
 /** Removes a lab whichever driver made it (by label; idempotent): what each driver removed. */
-export async function downLab(name: string): Promise<RemoveReport> {
+export async function downLab(name: string, engine: EngineTarget = engineOf()): Promise<RemoveReport> {
   const total: RemoveReport = { containers: 0, networks: 0, volumes: 0 };
-  for (const driverName of driverNamesOn()) {
-    const driver = driverNamed(driverName);
+  for (const driverName of driverNamesOn(engine)) {
+    const driver = driverNamed(driverName, engine);
     if (!(await driver.list()).some((lab) => lab.name === name)) continue;
     const removed = await driver.down(name);
     total.containers += removed.containers;

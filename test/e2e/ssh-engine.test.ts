@@ -2,7 +2,7 @@
 // remote dockerd (test/e2e/ssh-remote.ts), the guestbook brought up, tested and taken down
 // there; the connection cut mid-up; an unknown host key. Every test checks the remote itself
 // (as its administrator, with docker exec) and that the local engine was left as it was.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { execa, type ResultPromise } from 'execa';
@@ -100,20 +100,32 @@ describe('podlab on a remote engine over ssh', () => {
     expect(await localLabState()).toBe(before);
   });
 
-  it('ls and down --all with --engine see only that engine\'s labs', { timeout: 300_000 }, async () => {
-    const up = await podlab('up', 'guestbook', '--engine', engine);
+  it('a lab file\'s engine: takes it there; ls and down --all --engine see only that engine\'s labs', { timeout: 300_000 }, async () => {
+    // A copy of the guestbook whose lab file names the remote: up, test and down by its path
+    // need no --engine.
+    const copy = join(remote.dir, 'guestbook-far');
+    cpSync(join(ROOT, 'labs', 'guestbook'), copy, { recursive: true });
+    const file = join(copy, 'lab.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^name: .*$/m, (line) => `${line}\nengine: ${engine}`));
+    const up = await podlab('up', copy);
     if (up.exitCode !== 0) throw new Error(`podlab up exited ${up.exitCode}\n${up.stdout}\n${up.stderr}`);
     const there = JSON.parse((await podlab('ls', '--engine', engine, '-o', 'json')).stdout) as Array<{ name: string }>;
     expect(there.map((lab) => lab.name)).toEqual(['guestbook']);
     const here = JSON.parse((await podlab('ls', '-o', 'json')).stdout) as Array<{ name: string }>;
     expect(here.map((lab) => lab.name)).not.toContain('guestbook');
-    // PODLAB_ENGINE says the same as --engine (as DOCKER_HOST does for docker).
+    expect((await podlab('test', copy)).stdout).toMatch(/\n12 passed, 0 failed/);
+    // PODLAB_ENGINE says the same as --engine (as DOCKER_HOST does for docker), by the lab's name.
     const byEnv = await podlabProcess(['test', 'guestbook'], { PODLAB_ENGINE: engine });
     expect(byEnv.exitCode).toBe(0);
     expect(String(byEnv.stdout)).toMatch(/\n12 passed, 0 failed/);
-    const down = await podlab('down', '--all', '--engine', engine);
+    const down = await podlab('down', copy);
     expect(down.exitCode).toBe(0);
     expect(down.stdout).toMatch(/lab guestbook: removed \d+ containers/);
+    expect(await remoteLabObjects()).toEqual([]);
+    // Another lab, taken down with every lab of that engine.
+    expect((await podlab('up', 'no-overlay', '--engine', engine)).exitCode).toBe(0);
+    const all = await podlab('down', '--all', '--engine', engine);
+    expect(all.stdout).toMatch(/lab no-overlay: removed \d+ containers/);
     expect(await remoteLabObjects()).toEqual([]);
   });
 
