@@ -33,7 +33,7 @@ export async function doctorCommand(): Promise<number> {
   // A missing kind toolchain keeps kind labs from running, not dind labs.
   const failed = checks.filter((check) => !check.ok && !check.driver).length;
   const lacking = [...new Set(checks.filter((check) => !check.ok && check.driver).map((check) => check.driver!))];
-  console.log(failed === 0 ? `this machine can run podlab labs${lacking.length > 0 ? ` (not yet on: ${lacking.join(', ')})` : ''}` : `${failed} problem(s) found`);
+  console.log(failed === 0 ? `${where ? host.description : 'this machine'} can run podlab labs${lacking.length > 0 ? ` (not yet on: ${lacking.join(', ')})` : ''}` : `${failed} problem(s) found`);
   return failed === 0 ? ExitCode.ok : ExitCode.environment;
 }
 

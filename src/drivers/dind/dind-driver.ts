@@ -34,7 +34,7 @@ export class DindDriver implements LabDriver {
   constructor(private readonly host: DockerHost) {}
 
   async diagnose(): Promise<DoctorCheck[]> {
-    return nodeKernelChecks(await this.host.engine());
+    return nodeKernelChecks(await this.host.engine(), this.host.description === 'local' ? '' : ` --engine ${this.host.description}`);
   }
 
   check(input: LabInput): DriverIssue[] {

@@ -18,9 +18,11 @@ const NODE_CHECKS: Array<[string, string, string]> = [
   ['cgroups for nested dockerd', 'test -w /sys/fs/cgroup/memory || test -w /sys/fs/cgroup/cgroup.procs', 'cgroup mounts writable by CAP_SYS_ADMIN'],
 ];
 
-export async function nodeKernelChecks(docker: Docker): Promise<DoctorCheck[]> {
+/** `engineFlag`: how the fix names a remote engine (" --engine ssh://…"), empty locally. */
+export async function nodeKernelChecks(docker: Docker, engineFlag = ''): Promise<DoctorCheck[]> {
   if ((await builtHash(docker, NODE_IMAGE)) === undefined) {
-    return [{ name: 'node kernel features', ok: false, detail: `${NODE_IMAGE} is not built`, fix: 'podlab images build node' }];
+    const detail = engineFlag ? `${NODE_IMAGE} is not there yet (the first lab sends it)` : `${NODE_IMAGE} is not built`;
+    return [{ name: 'node kernel features', ok: false, detail, fix: `podlab images build node${engineFlag}` }];
   }
   const name = `podlab-doctor-${process.pid}`;
   // A node container on the default bridge: the spec wants a plan only for its network's name.
