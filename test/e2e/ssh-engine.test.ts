@@ -98,6 +98,10 @@ describe('podlab on a remote engine over ssh', () => {
     expect(images.stdout.trim()).toBe((await local.getImage('podlab/node').inspect()).Id);
     expect(await remoteLabObjects()).toEqual([]);
     expect(await localLabState()).toBe(before);
+    // doctor checks the remote: its engine, its kernel (through a node container there).
+    const doctor = await podlab('doctor', '--engine', engine);
+    expect(doctor.stdout).toContain(`ok    Docker engine on ssh://root@${remote.ip}:22`);
+    expect(doctor.stdout).toContain(`ssh://root@${remote.ip}:22 can run podlab labs`);
   });
 
   it('a lab file\'s engine: takes it there; ls and down --all --engine see only that engine\'s labs', { timeout: 300_000 }, async () => {
