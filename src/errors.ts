@@ -88,7 +88,6 @@ export class InternalError extends PodlabError {
   }
 }
 
-/** `up` failed and so did removing what it had created: both are reported, the first first. */
 /**
  * The connection to a remote engine dropped. Waiting cannot bring it back (nothing reconnects
  * behind the caller's back), so retries stop at once instead of running out their timeout.
@@ -103,6 +102,7 @@ export function isConnectionLost(error: unknown): boolean {
   return false;
 }
 
+/** `up` failed and so did removing what it had created: both are reported, the first first. */
 export class TeardownError extends PodlabError {
   constructor(
     readonly first: unknown,

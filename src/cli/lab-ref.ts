@@ -6,42 +6,40 @@ import { engineOf, findLab } from '../drivers/index.js';
 import type { LabDriver, RunningLab } from '../drivers/driver.js';
 import { InputError } from '../errors.js';
 import type { EngineTarget } from '../docker/engine-url.js';
-import { loadLab, type Lab } from '../lab/load.js';
+import { loadLab } from '../lab/load.js';
 import { resolveLabFile } from '../lab/resolve.js';
 import { loadLabInput, type LabInput, type LabOverrides } from '../plan/lab-input.js';
 
 const LAB_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
-/** The lab name an argument means: a lab file's name, or the argument itself when it is a name. */
-export function labNameOf(arg: string): string {
+/**
+ * The lab an argument means: a lab file's name and engine (--engine or PODLAB_ENGINE, else its
+ * `engine:`), or the argument itself as a name on the chosen engine.
+ */
+export function labRefOf(arg: string): { name: string; engine: EngineTarget } {
   try {
-    return loadLab(arg).name;
+    const lab = loadLab(arg);
+    return { name: lab.name, engine: engineOf(lab) };
   } catch (error) {
-    if (LAB_NAME.test(arg)) return arg;
+    if (LAB_NAME.test(arg)) return { name: arg, engine: engineOf() };
     throw error instanceof InputError ? error : new InputError(String(error));
   }
 }
 
-/**
- * The engine a lab argument means: --engine or PODLAB_ENGINE, else the `engine:` of the lab file
- * it names (when it names one), else local.
- */
-export function engineOfArg(arg: string): EngineTarget {
-  let lab: Lab | undefined;
-  try {
-    lab = loadLab(arg);
-  } catch {
-    lab = undefined;
-  }
-  return engineOf(lab);
+/** The lab name an argument means. */
+export function labNameOf(arg: string): string {
+  return labRefOf(arg).name;
 }
 
 /** The running lab an argument names, or exit 2 saying how to bring it up. */
 export async function attachLab(arg: string): Promise<{ driver: LabDriver; lab: RunningLab }> {
   // A running lab's own name wins over a bundled lab or a directory that happens to share it.
+  const byName = LAB_NAME.test(arg) ? await findLab(arg) : undefined;
+  if (byName) return byName;
   // A lab file's `engine:` says where its lab runs (unless --engine or PODLAB_ENGINE say otherwise).
-  const found = (LAB_NAME.test(arg) ? await findLab(arg) : undefined) ?? (await findLab(labNameOf(arg), engineOfArg(arg)));
-  if (!found) throw new InputError(`no lab named "${labNameOf(arg)}" is up (see podlab ls)`);
+  const { name, engine } = labRefOf(arg);
+  const found = await findLab(name, engine);
+  if (!found) throw new InputError(`no lab named "${name}" is up (see podlab ls)`);
   return found;
 }
 

@@ -4,15 +4,18 @@
 import type Docker from 'dockerode';
 import { EnvironmentError } from '../errors.js';
 
-/** Resolves true when the image was sent, false when `to` already held it. `where` names `to`. */
-export async function copyImage(from: Docker, to: Docker, tag: string, where: string): Promise<boolean> {
-  const { Id: id } = await from.getImage(tag).inspect();
-  const present = await to
-    .getImage(tag)
-    .inspect()
-    .then((info) => info.Id === id)
-    .catch(() => false);
-  if (present) return false;
+/** The image ID `tag` names on an engine. */
+export async function imageId(docker: Docker, tag: string): Promise<string> {
+  return (await docker.getImage(tag).inspect()).Id;
+}
+
+/**
+ * Resolves true when the image was sent, false when `to` already held it. `where` names `to`;
+ * `sourceId`, when the caller already has it (one image to many nodes), spares asking `from`.
+ */
+export async function copyImage(from: Docker, to: Docker, tag: string, where: string, sourceId?: string): Promise<boolean> {
+  const [id, held] = await Promise.all([sourceId ?? imageId(from, tag), imageId(to, tag).catch(() => undefined)]);
+  if (held === id) return false;
   const archive = await from.getImage(tag).get();
   const response = (await to.loadImage(archive)) as NodeJS.ReadableStream;
   const output = await readAll(response);

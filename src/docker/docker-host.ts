@@ -4,6 +4,7 @@
 // implementation (local-host.ts); a remote engine reached over ssh is another. Drivers never
 // construct a Dockerode or run a host command except through this seam.
 import type Docker from 'dockerode';
+import type { EngineTarget } from './engine-url.js';
 
 /** Where a dind node's dockerd listens on the node's underlay address (no TLS: lab-only). */
 export const NODE_DOCKER_PORT = 2375;
@@ -15,7 +16,9 @@ export interface HostCommandResult {
 }
 
 export interface DockerHost {
-  /** For messages and labels: "local" or "ssh://root@10.0.0.5:22". */
+  /** Which engine this is (what --engine named). */
+  readonly target: EngineTarget;
+  /** For messages and labels: "local" or "ssh://root@10.0.0.5:22" (formatEngineTarget of target). */
   readonly description: string;
   /** The engine that holds the lab's containers, networks and volumes (pinged once, then reused). */
   engine(): Promise<Docker>;

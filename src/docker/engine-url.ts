@@ -92,6 +92,11 @@ export function formatEngineTarget(target: EngineTarget): string {
   return `ssh://${target.user}@${host}:${target.port}`;
 }
 
+/** ` --engine URL` for a command printed to the user (fixes, cleanups); empty for the local engine. */
+export function engineFlag(target: EngineTarget): string {
+  return target.kind === 'local' ? '' : ` --engine ${formatEngineTarget(target)}`;
+}
+
 /** What is wrong with an engine URL, or undefined when it is one (the lab file's `engine:` check). */
 export function engineUrlProblem(value: string): string | undefined {
   try {

@@ -22,6 +22,7 @@ export function podlabCacheDir(): string {
 }
 
 export class LocalDockerHost implements DockerHost {
+  readonly target = { kind: 'local' } as const;
   readonly description = 'local';
   private pinged?: Promise<Docker>;
   private readonly nodeEngines = new Map<string, Docker>();

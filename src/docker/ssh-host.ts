@@ -30,7 +30,7 @@ export class SshDockerHost implements DockerHost {
   private readonly agents: SshStreamAgent[] = [];
 
   constructor(
-    private readonly target: SshTarget,
+    readonly target: SshTarget,
     private readonly options: SshDockerHostOptions = {},
   ) {
     this.description = formatEngineTarget(target);

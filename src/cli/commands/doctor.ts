@@ -8,7 +8,7 @@ import { ExitCode } from '../../errors.js';
 export async function doctorCommand(): Promise<number> {
   const checks: DoctorCheck[] = [];
   const host = dockerHost();
-  const where = host.description === 'local' ? '' : ` on ${host.description}`;
+  const where = host.target.kind === 'local' ? '' : ` on ${host.description}`;
   let engineUp = false;
   try {
     const version = await (await host.engine()).version();
@@ -18,9 +18,13 @@ export async function doctorCommand(): Promise<number> {
     checks.push({ name: `Docker engine${where}`, ok: false, detail: (error as Error).message.split('\n')[0], fix: 'bash scripts/setup' });
   }
   // The machine's own checks run where the lab runs: here, or on the remote over ssh.
-  checks.push(await fileCheck(host, '/dev/net/tun', `tun device on the host${where}`, 'modprobe tun'));
-  checks.push(await fileCheck(host, '/proc/sys/net/bridge/bridge-nf-call-iptables', `br_netfilter on the host${where}`, 'modprobe br_netfilter'));
-  checks.push(await capabilityCheck(host));
+  checks.push(
+    ...(await Promise.all([
+      fileCheck(host, '/dev/net/tun', `tun device on the host${where}`, 'modprobe tun'),
+      fileCheck(host, '/proc/sys/net/bridge/bridge-nf-call-iptables', `br_netfilter on the host${where}`, 'modprobe br_netfilter'),
+      capabilityCheck(host),
+    ])),
+  );
   if (engineUp) {
     for (const name of driverNamesOn()) checks.push(...(await driverNamed(name).diagnose()));
   }

@@ -2,15 +2,15 @@
 // it. Idempotent.
 import { downLab, driverNamed, engineOf, listLabs } from '../../drivers/index.js';
 import { InputError } from '../../errors.js';
-import { engineOfArg, labNameOf } from '../lab-ref.js';
+import { labRefOf } from '../lab-ref.js';
 
 export async function downCommand(labArg: string | undefined, options: { all?: boolean; driver?: string }): Promise<void> {
   if (!labArg && !options.all) throw new InputError('podlab down: name a lab or pass --all');
   if (labArg && options.all) throw new InputError('podlab down: name a lab or pass --all, not both');
   // A lab file's own engine: says where to look, as up took it there.
-  const engine = labArg ? engineOfArg(labArg) : engineOf();
-  const known = async () => (options.driver ? await driverNamed(options.driver, engine).list() : await listLabs());
-  const labs = options.all ? [...new Set((await known()).map((lab) => lab.name))] : [labNameOf(labArg!)];
+  const ref = labArg ? labRefOf(labArg) : undefined;
+  const engine = ref?.engine ?? engineOf();
+  const labs = ref ? [ref.name] : [...new Set((options.driver ? await driverNamed(options.driver, engine).list() : await listLabs()).map((lab) => lab.name))];
   if (labs.length === 0) console.log('no labs are up');
   await Promise.all(
     labs.map(async (lab) => {

@@ -3,7 +3,7 @@
 // or broken one is rebuilt. Any failure or Ctrl-C removes everything the lab had created,
 // whichever step was running when it came.
 import { driverFor, engineOf } from '../../drivers/index.js';
-import { formatEngineTarget } from '../../docker/engine-url.js';
+import { engineFlag } from '../../docker/engine-url.js';
 import type { LabDriver } from '../../drivers/driver.js';
 import { InputError, TeardownError } from '../../errors.js';
 import { loadLabInput, type LabInput } from '../../plan/lab-input.js';
@@ -67,16 +67,10 @@ export async function bringUp(driver: LabDriver, input: LabInput, signal: AbortS
     try {
       await driver.down(lab.name);
     } catch (teardownError) {
-      throw new TeardownError(first, teardownError, `podlab down ${lab.name}${engineFlag(lab)}`);
+      throw new TeardownError(first, teardownError, `podlab down ${lab.name}${engineFlag(engineOf(lab))}`);
     }
     throw first;
   }
-}
-
-/** ` --engine URL` when the lab runs on a remote engine, for commands printed to the user. */
-function engineFlag(lab: LabInput['lab']): string {
-  const engine = engineOf(lab);
-  return engine.kind === 'local' ? '' : ` --engine ${formatEngineTarget(engine)}`;
 }
 
 /**

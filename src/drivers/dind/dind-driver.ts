@@ -2,6 +2,7 @@
 // per node, each node running its own flanneld and dockerd; manifests become pods in the
 // nodes' dockerds and kube-proxy-style rules in their iptables. Everything carries the lab label.
 import type { DockerHost } from '../../docker/docker-host.js';
+import { engineFlag } from '../../docker/engine-url.js';
 import { execIn, execOk } from '../../docker/exec.js';
 import { ensureImageOn } from '../../images/ensure-on-host.js';
 import { imageSpec } from '../../images/catalog.js';
@@ -34,7 +35,7 @@ export class DindDriver implements LabDriver {
   constructor(private readonly host: DockerHost) {}
 
   async diagnose(): Promise<DoctorCheck[]> {
-    return nodeKernelChecks(await this.host.engine(), this.host.description === 'local' ? '' : ` --engine ${this.host.description}`);
+    return nodeKernelChecks(await this.host.engine(), engineFlag(this.host.target));
   }
 
   check(input: LabInput): DriverIssue[] {
