@@ -1,9 +1,11 @@
 // driver: kind end to end: a 3-node lab on a real cluster made by kind from podlab's node image,
-// wired by flannel from the lab's etcd, judged by the same assertions as on dind; nothing of it
-// left after down, a failed up or Ctrl-C; and what only dind can do refused before anything exists.
+// wired by flannel from the lab's etcd, judged by the same assertions as on dind, traced through
+// the workers' own tables; nothing of it left after down, a failed up or Ctrl-C; and what only dind can do refused before anything exists.
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderTrace } from '../../src/trace/render.js';
+import type { Trace } from '../../src/trace/types.js';
 import { docker, FIXTURES, labResources, podlab, podlabOk, ROOT } from './helpers.js';
 
 const LAB = 'e2e-kind-basics';
@@ -13,6 +15,41 @@ const FILE = join(FIXTURES, 'labs', 'kind-basics', 'lab.yaml');
 async function kindLeftovers(lab: string): Promise<string[]> {
   const nodes = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`io.x-k8s.kind.cluster=${lab}`] }) });
   return [...(await labResources(lab)), ...nodes.map((node) => `kind node ${node.Names[0]}`)];
+}
+
+/** `podlab trace LAB FROM TO -o json`, shown in the log as a person reads it. */
+async function cliTrace(from: string, to: string, ...flags: string[]): Promise<Trace> {
+  const result = JSON.parse((await podlabOk('trace', LAB, from, to, ...flags, '-o', 'json')).stdout) as Trace;
+  console.log(renderTrace(result));
+  return result;
+}
+
+/**
+ * podlab trace on the workers' own tables: the real kube-proxy's DNAT to an endpoint, its REJECT
+ * of a service without endpoints, flannel's vxlan between workers, and no TRACE rule left after.
+ */
+async function expectTracesFollowKubernetesRules(nodes: Array<{ name: string; container: string }>): Promise<void> {
+  const toService = await cliTrace('pod/client', 'svc/web:80');
+  const dnat = toService.verdict.nat.find((step) => step.rule?.includes('-j DNAT'));
+  expect(dnat?.chain).toMatch(/^KUBE-SEP-/);
+  expect(toService.verdict).toMatchObject({ kind: 'delivered', answered: true, pod: { name: expect.stringMatching(/^web-/) } });
+
+  const refused = await cliTrace('pod/client', 'svc/nothing:80');
+  expect(refused.verdict).toMatchObject({ kind: 'refused', step: { table: 'filter', chain: 'KUBE-SERVICES' } });
+  expect(refused.verdict.step!.rule).toMatch(/has no endpoints.*-j REJECT/);
+
+  const pods = JSON.parse((await podlabOk('get', LAB, 'pods', '-o', 'json')).stdout) as Array<{ name: string; node: string }>;
+  const client = pods.find((pod) => pod.name === 'client')!;
+  // Three web replicas on three workers: one is elsewhere than the client.
+  const elsewhere = pods.find((pod) => pod.name.startsWith('web-') && pod.node !== client.node)!;
+  const across = await cliTrace('pod/client', `pod/${elsewhere.name}`, '--proto', 'icmp');
+  expect(across.hops[0]).toMatchObject({ node: client.node, encapsulation: { device: 'flannel.1', dport: 8472 } });
+  expect(across.verdict).toMatchObject({ kind: 'delivered', answered: true, node: elsewhere.node, pod: { name: elsewhere.name } });
+
+  for (const node of nodes) {
+    const raw = await execa('docker', ['exec', node.container, 'iptables-save', '-t', 'raw']);
+    expect(raw.stdout, node.name).not.toContain('podlab-trace');
+  }
 }
 
 describe('driver: kind', () => {
@@ -53,6 +90,8 @@ describe('driver: kind', () => {
     const tested = await podlab('test', LAB);
     expect(tested.exitCode, tested.stdout + tested.stderr).toBe(0);
     expect(tested.stdout).toMatch(/11 passed, 0 failed/);
+
+    await expectTracesFollowKubernetesRules(listed);
 
     await podlabOk('down', LAB);
     expect(await kindLeftovers(LAB)).toEqual([]);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DindRunningLab, nodeContainers } from '../../src/drivers/dind/running-lab.js';
-import { traceInDind } from '../../src/drivers/dind/trace/trace-in-dind.js';
+import { traceOnNodes } from '../../src/drivers/common/trace/trace-on-nodes.js';
 import { resolveSource } from '../../src/probe/resolve.js';
 import { parseTarget } from '../../src/probe/targets.js';
 import { traceTarget } from '../../src/trace/destination.js';
@@ -57,7 +57,7 @@ async function trace(lab: string, from: string, to: string, options: { proto?: P
   const [first] = await nodeContainers(engine, lab);
   const running = new DindRunningLab(machine, engine, lab, first!.Labels);
   const [view, nodes, probes] = await Promise.all([running.view(), running.nodes(), running.probes()]);
-  const result = await traceInDind({
+  const result = await traceOnNodes({
     docker: engine, lab, nodes, view, probes,
     source: resolveSource(view, parseTarget(from)),
     destination: traceTarget(view, to),

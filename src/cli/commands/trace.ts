@@ -25,7 +25,7 @@ export async function traceCommand(labArg: string, from: string, to: string, opt
 
 /** The trace of one probe in a running lab; a driver without tracing is bad input, before anything runs. */
 export async function traceLab(lab: RunningLab, from: string, to: string, proto: Proto | undefined, signal: AbortSignal): Promise<Trace> {
-  if (!lab.trace) throw new InputError(`lab ${lab.name} runs on the ${lab.driver} driver, which cannot trace yet (podlab trace works on dind labs)`);
+  if (!lab.trace) throw new InputError(`lab ${lab.name} runs on the ${lab.driver} driver, which cannot trace yet (podlab trace works on dind and kind labs, whose nodes it can enter)`);
   return lab.trace(traceRequest(await lab.view(), from, to, proto), signal);
 }
 

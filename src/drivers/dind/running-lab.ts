@@ -13,7 +13,7 @@ import type { ExecTarget, NodeState, PodInfo, RunningLab, ServiceInfo, TraceRequ
 import { listPods, listServices } from './cluster-read.js';
 import { runningView } from './lab-view.js';
 import { DindProbeExecutor } from './probe-executor.js';
-import { traceInDind } from './trace/trace-in-dind.js';
+import { traceOnNodes } from '../common/trace/trace-on-nodes.js';
 
 export class DindRunningLab implements RunningLab {
   readonly driver = 'dind';
@@ -60,7 +60,7 @@ export class DindRunningLab implements RunningLab {
 
   async trace(request: TraceRequest, signal: AbortSignal): Promise<Trace> {
     const [nodes, view, probes] = await Promise.all([this.nodes(), this.view(), this.probes()]);
-    return traceInDind({ docker: this.docker, lab: this.name, nodes, view, probes, ...request, signal });
+    return traceOnNodes({ docker: this.docker, lab: this.name, nodes, view, probes, ...request, signal });
   }
 
   async exec(target: ExecTarget, argv: string[], options: { tty: boolean }): Promise<number> {

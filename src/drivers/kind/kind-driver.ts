@@ -31,6 +31,7 @@ import { createInOrder, waitForLabPods } from '../kube/apply.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { KindRunningLab, kindNodeContainers } from './running-lab.js';
 import { nodeImageWithApps } from './apps-image.js';
+import { untilWorkersRoute } from './service-routes.js';
 import { kindOk, kubectlJson, kubectlOk, toolchain } from './tools.js';
 
 const ETCD_IMAGE = 'podlab/etcd';
@@ -106,7 +107,7 @@ export class KindDriver implements LabDriver {
           { title: lab.network.dns ? 'cluster DNS (CoreDNS, forwarding nothing)' : 'no cluster DNS (dns: false)', run: ({ signal }: StepContext) => track(this.configureDns(lab, names, signal)) },
         ],
       },
-      { title: 'nodes Ready', run: ({ signal }) => track(this.waitForNodes(names, signal)) },
+      { title: 'nodes Ready, kube-proxy synced', run: ({ signal }) => track(this.waitForNodes(names, signal)) },
       ...(input.cluster
         ? [
             { title: 'manifests (kubectl create, in the lab\'s order)', run: ({ signal }: StepContext) => track(this.applyManifests(input, names, signal)) },
@@ -202,13 +203,21 @@ export class KindDriver implements LabDriver {
       },
       { timeoutMs: NODES_READY_MS, intervalMs: 500, maxIntervalMs: 2000, signal },
     );
+    // A node is Ready once its CNI is; kube-proxy may still be starting there. The API server's
+    // own Service routed on every worker means each kube-proxy has made its first sync.
+    const kubernetes = await kubectlJson<{ spec: { clusterIP: string } }>(names.kubeconfig, ['get', 'service', 'kubernetes'], { signal });
+    await untilWorkersRoute(await this.host.engine(), [...names.workers.values()], [kubernetes.spec.clusterIP], signal);
   }
 
   private async applyManifests(input: LabInput, names: KindNames, signal: AbortSignal): Promise<void> {
     const { lab } = input;
     const texts = lab.manifests.map((manifest) => readFileSync(resolve(lab.dir, manifest), 'utf8'));
     const objects = parseObjects(texts).map((object) => forKind(object, { lab: lab.name, images: lab.images, workers: names.workers }));
-    await createInOrder(new Kubectl({ kubeconfig: names.kubeconfig }), objects, signal);
+    const docker = await this.host.engine();
+    const workers = [...names.workers.values()];
+    await createInOrder(new Kubectl({ kubeconfig: names.kubeconfig }), objects, signal, {
+      untilServicesRouted: (clusterIPs, routeSignal) => untilWorkersRoute(docker, workers, clusterIPs, routeSignal),
+    });
   }
 
   private async waitForPods(names: KindNames, lab: string, signal: AbortSignal): Promise<void> {

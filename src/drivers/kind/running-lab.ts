@@ -1,6 +1,7 @@
 // A running kind lab, as every command after `up` sees it: its nodes are kind's workers (with the
 // flannel lease each holds in the lab's etcd), its pods, services and endpoints come from the API
-// server, probes run in the pods' and nodes' network namespaces, exec goes through kubectl.
+// server, probes run in the pods' and nodes' network namespaces, exec goes through kubectl, and
+// a trace follows a probe through the workers' own tables, as on dind nodes.
 import type Docker from 'dockerode';
 import { execa } from 'execa';
 import type { DockerHost } from '../../docker/docker-host.js';
@@ -9,7 +10,9 @@ import { Label } from '../../labels.js';
 import { parseLeaseListing } from '../../net/flannel.js';
 import type { ProbeExecutor } from '../../probe/runner.js';
 import type { LabView } from '../../probe/view.js';
-import type { ExecTarget, NodeState, PodInfo, RunningLab, ServiceInfo } from '../driver.js';
+import type { Trace } from '../../trace/types.js';
+import { traceOnNodes } from '../common/trace/trace-on-nodes.js';
+import type { ExecTarget, NodeState, PodInfo, RunningLab, ServiceInfo, TraceRequest } from '../driver.js';
 import { readLabPods, readLabServices } from '../kube/cluster-read.js';
 import { Kubectl } from '../kube/kubectl.js';
 import { kindNames, type KindNames } from './names.js';
@@ -108,6 +111,11 @@ export class KindRunningLab implements RunningLab {
   async probes(): Promise<ProbeExecutor> {
     this.executor ??= new KindProbeExecutor(this.host, this.docker, this.name, this.names);
     return this.executor;
+  }
+
+  async trace(request: TraceRequest, signal: AbortSignal): Promise<Trace> {
+    const [nodes, view, probes] = await Promise.all([this.nodes(), this.view(), this.probes()]);
+    return traceOnNodes({ docker: this.docker, lab: this.name, nodes, view, probes, ...request, signal });
   }
 
   async exec(target: ExecTarget, argv: string[], options: { tty: boolean }): Promise<number> {

@@ -16,9 +16,35 @@ export function describeObject(object: Json): string {
   return `${String(object.kind)} ${metadata.namespace ? `${metadata.namespace}/` : ''}${metadata.name ?? '?'}`;
 }
 
-export async function createInOrder(kubectl: Kubectl, objects: Json[], signal: AbortSignal): Promise<void> {
+/** Objects whose creation starts pods: their containers may connect to a Service at once. */
+const STARTS_PODS = new Set(['Pod', 'ReplicationController', 'ReplicaSet', 'Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob']);
+
+export interface CreateOptions {
+  /**
+   * Called before an object that starts pods, with the ClusterIPs of the Services created since
+   * the last call; resolves once every node routes them. A Service is in the API at once but in
+   * kube-proxy's rules a moment later (and on a node that just joined, after kube-proxy's first
+   * sync): a pod connecting in between sends its SYN out the default route, where it is lost,
+   * and a client such as a redis replica then waits out its own connect timeout (60 s) before it
+   * tries again. Drivers that can read the nodes' rules pass this; the order stays the lab's.
+   */
+  untilServicesRouted?: (clusterIPs: string[], signal: AbortSignal) => Promise<void>;
+}
+
+export async function createInOrder(kubectl: Kubectl, objects: Json[], signal: AbortSignal, options: CreateOptions = {}): Promise<void> {
+  let unrouted: string[] = [];
   for (const object of objects) {
-    await kubectl.ok(['create', '-f', '-'], { signal, stdin: JSON.stringify(object) }, `creating ${describeObject(object)}`);
+    if (options.untilServicesRouted && unrouted.length > 0 && STARTS_PODS.has(String(object.kind))) {
+      await options.untilServicesRouted(unrouted, signal);
+      unrouted = [];
+    }
+    const isService = object.kind === 'Service';
+    const created = await kubectl.ok(['create', '-f', '-', ...(isService ? ['-o', 'json'] : [])], { signal, stdin: JSON.stringify(object) }, `creating ${describeObject(object)}`);
+    if (isService) {
+      const clusterIP = (JSON.parse(created) as { spec?: { clusterIP?: string } }).spec?.clusterIP;
+      // A headless Service (None) has no rules to wait for.
+      if (clusterIP && clusterIP !== 'None') unrouted.push(clusterIP);
+    }
   }
 }
 

@@ -54,10 +54,10 @@ describe('traceRequest', () => {
 
 describe('traceLab', () => {
   const lab = (trace?: RunningLab['trace']): RunningLab =>
-    ({ name: 'l', driver: 'kind', view: async () => VIEW, ...(trace ? { trace } : {}) }) as unknown as RunningLab;
+    ({ name: 'l', driver: 'kube', view: async () => VIEW, ...(trace ? { trace } : {}) }) as unknown as RunningLab;
 
   it('refuses a lab whose driver cannot trace, naming the driver', async () => {
-    await expect(traceLab(lab(), 'pod/client', 'pod/web:80', undefined, new AbortController().signal)).rejects.toThrow(new InputError('lab l runs on the kind driver, which cannot trace yet (podlab trace works on dind labs)'));
+    await expect(traceLab(lab(), 'pod/client', 'pod/web:80', undefined, new AbortController().signal)).rejects.toThrow(new InputError('lab l runs on the kube driver, which cannot trace yet (podlab trace works on dind and kind labs, whose nodes it can enter)'));
   });
   it('hands the driver the resolved request and returns its trace', async () => {
     const made = { verdict: { kind: 'dropped' } } as Trace;

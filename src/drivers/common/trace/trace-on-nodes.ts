@@ -1,7 +1,8 @@
-// `podlab trace` on a dind lab: every node runs a trace session (its monitor and this trace's
-// TRACE rules), the source sends one probe, the nodes are asked for their conntrack entries
-// and routes, and the pure core (src/trace) turns it all into a Trace. The sessions are
-// stopped, and with them the rules removed, whatever happens: error, abort or success.
+// `podlab trace` on a lab whose nodes are containers of the host engine (dind nodes, kind
+// workers): every node runs a trace session (its monitor and this trace's TRACE rules), the
+// source sends one probe, the nodes are asked for their conntrack entries and routes, and the
+// pure core (src/trace) turns it all into a Trace. The sessions are stopped, and with them the
+// rules removed, whatever happens: error, abort or success.
 import type Docker from 'dockerode';
 import { execIn } from '../../../docker/exec.js';
 import { describeSource, type Source } from '../../../probe/resolve.js';
@@ -26,13 +27,13 @@ export interface TraceDestination {
   pod?: ViewPod;
 }
 
-export interface DindTraceOptions {
+export interface NodeTraceOptions {
   /** The host engine, which holds the node containers. */
   docker: Docker;
   lab: string;
   nodes: NodeState[];
   view: LabView;
-  /** Runs the probe in the source's network namespace (the lab's sidecars). */
+  /** Runs the probe in the source's network namespace (the lab's probe sidecars). */
   probes: ProbeExecutor;
   source: Source;
   destination: TraceDestination;
@@ -49,7 +50,7 @@ export interface DindTraceOptions {
 
 const READY_TIMEOUT_MS = 3000;
 
-export async function traceInDind(options: DindTraceOptions): Promise<Trace> {
+export async function traceOnNodes(options: NodeTraceOptions): Promise<Trace> {
   const started = Date.now();
   const signal = options.signal ?? new AbortController().signal;
   const { destination, source } = options;
