@@ -28,5 +28,20 @@ export async function nodeImageWithApps(docker: Docker, tags: string[]): Promise
   const tag = `${APPS_IMAGE_REPO}:${hash}`;
   if ((await builtHash(docker, tag)) === hash) return { tag, built: false };
   await preloadAndCommit(docker, base, tag, images, hash);
+  await removeAppsImagesOfOtherBases(docker, baseId);
   return { tag, built: true };
+}
+
+/**
+ * A node image with apps is committed on top of one node image and named after its ID: once the
+ * node image is rebuilt, the older ones can never be chosen again, and each holds its apps'
+ * layers (hundreds of MiB). An image a kind node still runs on stays (the engine refuses).
+ */
+async function removeAppsImagesOfOtherBases(docker: Docker, baseId: string): Promise<void> {
+  const listed = await docker.listImages({ filters: JSON.stringify({ reference: [APPS_IMAGE_REPO] }) });
+  await Promise.all(
+    listed
+      .filter((image) => image.ParentId !== baseId)
+      .map((image) => docker.getImage(image.Id).remove({ force: false, noprune: false }).catch(() => undefined)),
+  );
 }

@@ -21,7 +21,7 @@ import { InflightTracker } from '../dind/tracker.js';
 import type { Step, StepContext } from '../steps.js';
 import { checkForKind } from './checks.js';
 import { kindClusterConfig } from './cluster-config.js';
-import { corefileWithoutForward } from './coredns.js';
+import { installAddonsEarly } from './early-addons.js';
 import { renderFlannelManifest } from './flannel-manifest.js';
 import { forKind, parseObjects } from './manifests.js';
 import { kindNames, kubeconfigPath, type KindNames } from './names.js';
@@ -94,18 +94,27 @@ export class KindDriver implements LabDriver {
       {
         title: 'etcd and the cluster',
         concurrent: true,
-        children: () => [
-          { title: 'etcd: flannel config', run: ({ signal }: StepContext) => track(this.startEtcd(input, names, network!, signal)) },
-          { title: `kind cluster ${names.cluster} (1 control plane, ${lab.nodes.length} workers)`, run: ({ signal }: StepContext) => track(this.createCluster(lab, names, nodeImage, signal)) },
-        ],
-      },
-      {
-        title: 'flannel and cluster DNS',
-        concurrent: true,
-        children: () => [
-          { title: 'flannel CNI from the lab\'s etcd', run: ({ signal }: StepContext) => track(this.installFlannel(lab, names, network!, signal)) },
-          { title: lab.network.dns ? 'cluster DNS (CoreDNS, forwarding nothing)' : 'no cluster DNS (dns: false)', run: ({ signal }: StepContext) => track(this.configureDns(lab, names, signal)) },
-        ],
+        children: () => {
+          // The addons wait for the control plane kind is making; if kind fails, they stop too.
+          const clusterFailed = new AbortController();
+          return [
+            { title: 'etcd: flannel config', run: ({ signal }: StepContext) => track(this.startEtcd(input, names, network!, signal)) },
+            {
+              title: `kind cluster ${names.cluster} (1 control plane, ${lab.nodes.length} workers)`,
+              run: ({ signal }: StepContext) =>
+                track(
+                  this.createCluster(lab, names, nodeImage, signal).catch((error: unknown) => {
+                    clusterFailed.abort(error);
+                    throw error;
+                  }),
+                ),
+            },
+            {
+              title: `flannel CNI from the lab's etcd, ${lab.network.dns ? 'CoreDNS forwarding nothing' : 'no cluster DNS (dns: false)'}, once the API answers`,
+              run: ({ signal }: StepContext) => track(this.installAddons(lab, names, network!, AbortSignal.any([signal, clusterFailed.signal]))),
+            },
+          ];
+        },
       },
       { title: 'nodes Ready, kube-proxy synced', run: ({ signal }) => track(this.waitForNodes(names, signal)) },
       ...(input.cluster
@@ -175,21 +184,9 @@ export class KindDriver implements LabDriver {
     );
   }
 
-  private async installFlannel(lab: Lab, names: KindNames, network: KindNetwork, signal: AbortSignal): Promise<void> {
-    const manifest = renderFlannelManifest({ etcdEndpoints: [`http://${network.etcdIP}:2379`], etcdPrefix: lab.network.flannel.prefix, image: kindFlannelTag(), iface: 'eth0' });
-    await kubectlOk(names.kubeconfig, ['apply', '-f', '-'], { signal, stdin: manifest }, 'applying flannel');
-  }
-
-  private async configureDns(lab: Lab, names: KindNames, signal: AbortSignal): Promise<void> {
-    if (!lab.network.dns) {
-      // The seeds' early clusters had no DNS service: the Service stays, nothing answers it.
-      await kubectlOk(names.kubeconfig, ['-n', 'kube-system', 'scale', 'deployment/coredns', '--replicas=0'], { signal }, 'scaling CoreDNS to 0');
-      return;
-    }
-    const configMap = await kubectlJson<{ data: { Corefile: string } }>(names.kubeconfig, ['-n', 'kube-system', 'get', 'configmap', 'coredns'], { signal });
-    const patch = JSON.stringify({ data: { Corefile: corefileWithoutForward(configMap.data.Corefile) } });
-    await kubectlOk(names.kubeconfig, ['-n', 'kube-system', 'patch', 'configmap', 'coredns', '--type', 'merge', '-p', patch], { signal }, 'patching CoreDNS');
-    await kubectlOk(names.kubeconfig, ['-n', 'kube-system', 'rollout', 'restart', 'deployment/coredns'], { signal }, 'restarting CoreDNS');
+  private async installAddons(lab: Lab, names: KindNames, network: KindNetwork, signal: AbortSignal): Promise<void> {
+    const flannelManifest = renderFlannelManifest({ etcdEndpoints: [`http://${network.etcdIP}:2379`], etcdPrefix: lab.network.flannel.prefix, image: kindFlannelTag(), iface: 'eth0' });
+    await installAddonsEarly(await this.host.engine(), names.controlPlane, { flannelManifest, dns: lab.network.dns }, signal);
   }
 
   private async waitForNodes(names: KindNames, signal: AbortSignal): Promise<void> {
