@@ -37,7 +37,7 @@ export async function nodeImageWithApps(docker: Docker, tags: string[]): Promise
  * node image is rebuilt, the older ones can never be chosen again, and each holds its apps'
  * layers (hundreds of MiB). An image a kind node still runs on stays (the engine refuses).
  */
-async function removeAppsImagesOfOtherBases(docker: Docker, baseId: string): Promise<void> {
+export async function removeAppsImagesOfOtherBases(docker: Docker, baseId: string): Promise<void> {
   const listed = await docker.listImages({ filters: JSON.stringify({ reference: [APPS_IMAGE_REPO] }) });
   await Promise.all(
     listed
