@@ -5,8 +5,7 @@
 // No node is Ready before flannel's CNI config exists, so no CoreDNS pod has started by the time
 // its Corefile is patched: it starts with the patched one, and nothing needs restarting.
 import type Docker from 'dockerode';
-import { execIn } from '../../docker/exec.js';
-import { EnvironmentError, tail } from '../../errors.js';
+import { execOk } from '../../docker/exec.js';
 import { retryUntil } from '../../util/retry.js';
 import { corefileWithoutForward } from './coredns.js';
 
@@ -20,17 +19,9 @@ export interface EarlyAddons {
   dns: boolean;
 }
 
-/** kubectl in the control-plane node; a failure names the command as a person would paste it. */
-async function kubectlInNode(docker: Docker, controlPlane: string, args: string[], signal: AbortSignal, stdin?: string): Promise<string> {
-  const argv = ['kubectl', `--kubeconfig=${ADMIN_KUBECONFIG}`, ...args];
-  const result = await execIn(docker, controlPlane, argv, { signal, ...(stdin !== undefined ? { stdin } : {}) });
-  if (result.exitCode !== 0) {
-    throw new EnvironmentError(`kubectl ${args.join(' ')} in ${controlPlane} failed (exit ${result.exitCode})`, {
-      command: `docker exec -i ${controlPlane} ${argv.join(' ')}`,
-      output: tail(`${result.stdout}\n${result.stderr}`, 20),
-    });
-  }
-  return result.stdout;
+/** kubectl in the control-plane node with kubeadm's admin.conf. */
+function kubectlInNode(docker: Docker, controlPlane: string, args: string[], signal: AbortSignal, stdin?: string): Promise<string> {
+  return execOk(docker, controlPlane, ['kubectl', `--kubeconfig=${ADMIN_KUBECONFIG}`, ...args], { signal, ...(stdin !== undefined ? { stdin } : {}) });
 }
 
 export async function installAddonsEarly(docker: Docker, controlPlane: string, addons: EarlyAddons, signal: AbortSignal): Promise<void> {
@@ -47,14 +38,17 @@ export async function installAddonsEarly(docker: Docker, controlPlane: string, a
     { timeoutMs: ADDONS_TIMEOUT_MS, intervalMs: 500, maxIntervalMs: 1000, signal },
   );
   if (addons.dns) {
-    const patch = JSON.stringify({ data: { Corefile: corefileWithoutForward(corefile) } });
-    await kubectlInNode(docker, controlPlane, ['-n', 'kube-system', 'patch', 'configmap', 'coredns', '--type', 'merge', '-p', patch], signal);
+    const corefilePatch = JSON.stringify({ data: { Corefile: corefileWithoutForward(corefile) } });
     // kubeadm probes CoreDNS's readiness every 10 s: a CoreDNS that is not ready at its first
     // probe would keep the lab waiting up to 10 s more for an answer it could already give.
-    const probe = JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/readinessProbe/periodSeconds', value: 1 }]);
-    await kubectlInNode(docker, controlPlane, ['-n', 'kube-system', 'patch', 'deployment', 'coredns', '--type', 'json', '-p', probe], signal);
+    const probePatch = JSON.stringify([{ op: 'replace', path: '/spec/template/spec/containers/0/readinessProbe/periodSeconds', value: 1 }]);
+    await Promise.all([
+      kubectlInNode(docker, controlPlane, ['-n', 'kube-system', 'patch', 'configmap', 'coredns', '--type', 'merge', '-p', corefilePatch], signal),
+      kubectlInNode(docker, controlPlane, ['-n', 'kube-system', 'patch', 'deployment', 'coredns', '--type', 'json', '-p', probePatch], signal),
+    ]);
   } else {
     await kubectlInNode(docker, controlPlane, ['-n', 'kube-system', 'scale', 'deployment/coredns', '--replicas=0'], signal);
   }
+  // Only now: until flannel's CNI config exists no node is Ready and no CoreDNS pod can start.
   await kubectlInNode(docker, controlPlane, ['apply', '-f', '-'], signal, addons.flannelManifest);
 }

@@ -190,7 +190,7 @@ export class KindDriver implements LabDriver {
   }
 
   private async waitForNodes(names: KindNames, signal: AbortSignal): Promise<void> {
-    await retryUntil(
+    const nodesReady = retryUntil(
       'every kind node Ready',
       async () => {
         const nodes = await kubectlJson<KubeList<KubeNode>>(names.kubeconfig, ['get', 'nodes'], { signal });
@@ -200,10 +200,14 @@ export class KindDriver implements LabDriver {
       },
       { timeoutMs: NODES_READY_MS, intervalMs: 500, maxIntervalMs: 2000, signal },
     );
-    // A node is Ready once its CNI is; kube-proxy may still be starting there. The API server's
-    // own Service routed on every worker means each kube-proxy has made its first sync.
-    const kubernetes = await kubectlJson<{ spec: { clusterIP: string } }>(names.kubeconfig, ['get', 'service', 'kubernetes'], { signal });
-    await untilWorkersRoute(await this.host.engine(), [...names.workers.values()], [kubernetes.spec.clusterIP], signal);
+    // A node is Ready once its CNI is; kube-proxy (host network, no CNI needed) syncs on its own
+    // time, before or after. The API server's own Service routed on every worker means each
+    // kube-proxy has made its first sync; both are waited for at once.
+    const kubeProxySynced = (async () => {
+      const kubernetes = await kubectlJson<{ spec: { clusterIP: string } }>(names.kubeconfig, ['get', 'service', 'kubernetes'], { signal });
+      await untilWorkersRoute(await this.host.engine(), [...names.workers.values()], [kubernetes.spec.clusterIP], signal);
+    })();
+    await Promise.all([nodesReady, kubeProxySynced]);
   }
 
   private async applyManifests(input: LabInput, names: KindNames, signal: AbortSignal): Promise<void> {
